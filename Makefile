@@ -1,0 +1,79 @@
+# Cloud Ecosystem Hub — the two commands a newcomer needs are `make run` and `make test`.
+# Everything else here is what those two depend on, plus benchmarks and audits.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+CHROMIUM_PATH ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+export FLASK_APP := cloudquiz
+export CHROMIUM_PATH
+
+HTMX_SRC := node_modules/htmx.org/dist/htmx.min.js
+HTMX_DST := src/cloudquiz/static/vendor/htmx.min.js
+
+.PHONY: help setup run serve db test test-postgres chromium bench load audit clean
+
+help:
+	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
+	@echo "make test   set up what the tests need (Chromium included) and run the whole suite"
+	@echo "make test-postgres  the PostgreSQL part of the suite on a throwaway server (pg_virtualenv)"
+	@echo "make bench  load benchmark (ratios to /healthz measured in the same run)"
+	@echo "make load   200 simulated users for 60 s (locust, headless)"
+	@echo "make audit  Lighthouse (mobile) scores of the main pages"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HTMX_DST): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp $(HTMX_SRC) $@
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+setup: $(VENV)/.installed $(HTMX_DST)
+
+db: setup instance/secret_key
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask seed
+
+run: db
+	SECRET_KEY=$$(cat instance/secret_key) exec $(BIN)/gunicorn --workers $(WORKERS) \
+		--bind $(HOST):$(PORT) --access-logfile - "cloudquiz:create_app()"
+
+chromium:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium: $(CHROMIUM_PATH)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "No Chromium at $(CHROMIUM_PATH): install it (apt-get install chromium) or set CHROMIUM_PATH." >&2; exit 1; fi
+
+# pytest exits 5 when it collected no test: that must fail, not pass silently.
+test: setup chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc
+
+test-postgres: setup
+	@command -v pg_virtualenv >/dev/null || { echo "pg_virtualenv not found (apt-get install postgresql)" >&2; exit 1; }
+	pg_virtualenv -o port=55432 $(BIN)/python -m pytest -m postgres $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "no PostgreSQL tests collected: failing." >&2; exit 1; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) node_modules $(HTMX_DST) test-results .pytest_cache

@@ -1,0 +1,103 @@
+"""Cloud Ecosystem Hub: AWS, Azure and Google Cloud side by side, with certification-style quizzes.
+
+``create_app`` builds the Flask application; nothing touches files or the database at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
+
+from .models import db
+
+migrate = Migrate(render_as_batch=True, compare_type=True)
+csrf = CSRFProtect()
+htmx_ext = Htmx()
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration; the message says how to fix it."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Normalise ``DATABASE_URL``: plain postgres URLs use the psycopg 3 driver."""
+    if not raw:
+        return "sqlite:///" + os.path.join(instance_path, "cloudquiz.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY", ""),
+        SQLALCHEMY_DATABASE_URI=database_url(os.environ.get("DATABASE_URL"), app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SEED_DIR=os.environ.get("SEED_DIR", str(PROJECT_ROOT / "seed")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_env_flag("SESSION_COOKIE_SECURE") or _env_flag("HTTPS"),
+        PREFERRED_URL_SCHEME="https" if _env_flag("HTTPS") else "http",
+        WTF_CSRF_TIME_LIMIT=None,
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 365,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    if not app.config["SECRET_KEY"] or app.config["SECRET_KEY"] == DEV_SECRET:
+        if app.debug or app.testing or _env_flag("CLOUDQUIZ_DEV"):
+            app.config["SECRET_KEY"] = DEV_SECRET
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set: export SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_hex(32))') before starting Cloud Ecosystem Hub."
+            )
+    if app.debug or app.testing:
+        from jinja2 import StrictUndefined
+
+        app.jinja_env.undefined = StrictUndefined
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx_ext.init_app(app)
+
+    from . import cli, errors, pages, web
+
+    web.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(pages.bp)
+    for name in ("providers", "services", "compare", "devops", "architectures", "learn",
+                 "search", "quiz"):
+        module = _optional_feature(name)
+        if module is not None:
+            app.register_blueprint(module.bp)
+    return app
+
+
+def _optional_feature(name: str) -> Any:
+    """Import a feature module if it exists (features land one issue at a time)."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(f"{__name__}.{name}") is None:
+        return None
+    return importlib.import_module(f"{__name__}.{name}")

@@ -1,0 +1,32 @@
+"""Command line: ``flask --app cloudquiz seed [SEED_DIR]``."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from .models import db
+from .seed_loader import SeedError, seed_database, summary_line
+
+
+@click.command("seed")
+@click.argument("seed_dir", required=False, type=click.Path(file_okay=False))
+def seed_command(seed_dir: str | None) -> None:
+    """Validate every file of SEED_DIR (default: the project's seed/), then load all or nothing."""
+    directory = seed_dir or current_app.config["SEED_DIR"]
+    try:
+        counts = seed_database(db.session, directory)
+    except SeedError as exc:
+        raise click.ClickException(f"seed not loaded, database unchanged.\n{exc}") from None
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(
+            "seed not loaded, database unchanged: the database is not ready "
+            f"(run 'flask --app cloudquiz db upgrade' first).\n{exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}"
+        ) from None
+    click.echo(summary_line(counts))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_command)

@@ -1,0 +1,44 @@
+"""The one place that reads and writes HX-* headers.
+
+A fragment is returned only for an htmx request that is neither boosted nor a history restore;
+everything else gets the full page. Every response that can differ carries ``Vary: HX-Request``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def wants_fragment() -> bool:
+    hx = getattr(request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def is_htmx() -> bool:
+    return bool(getattr(request, "htmx", None))
+
+
+def render_page(template: str, block: str | None = None, status: int = 200,
+                **context: Any) -> Response:
+    """Render the whole page, or only ``block`` of it for an htmx swap."""
+    if block is not None and wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_after_post(url: str) -> Response:
+    """303 for a plain form; for htmx, HX-Location so the browser follows without a full load."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Location"] = url
+        return response
+    response = make_response("", 303)
+    response.headers["Location"] = url
+    return response

@@ -1,0 +1,504 @@
+"""Database models: the hub's content (loaded from ``seed/``) and the quiz history.
+
+Content tables are rewritten by the seed loader; quiz tables are never touched by it. Quiz rows
+hold snapshots (prompt, options, explanation) instead of foreign keys into content, so a reseed
+that renames or removes a service can never rewrite what a learner was asked.
+
+This module never imports ``request`` or ``g``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- content
+
+
+class ContentMeta(db.Model):
+    """One row: the version (hash) of the loaded seed, so caches and quiz snapshots can key on it."""
+
+    __tablename__ = "content_meta"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class SiteText(db.Model):
+    """Headings and lead texts of the site's sections (templates hold no content facts)."""
+
+    __tablename__ = "site_text"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    value: Mapped[str] = mapped_column(sa.Text)
+
+
+class Category(db.Model):
+    __tablename__ = "category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Provider(db.Model):
+    __tablename__ = "provider"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    short_name: Mapped[str] = mapped_column(sa.String(20))
+    color: Mapped[str] = mapped_column(sa.String(16))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    tagline: Mapped[str] = mapped_column(sa.Text)
+    tags: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    summary_line: Mapped[str] = mapped_column(sa.Text)
+    stats: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    market_share: Mapped[str] = mapped_column(sa.String(40), default="")
+    regions: Mapped[str] = mapped_column(sa.String(80), default="")
+    docs_url: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[int] = mapped_column(default=0)
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="provider", order_by="Service.name"
+    )
+
+    @property
+    def url(self) -> str:
+        return url_for("providers.detail", slug=self.slug)
+
+
+class Service(db.Model):
+    __tablename__ = "service"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    short_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    docs_url: Mapped[str] = mapped_column(sa.String(300))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    card_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    card_position: Mapped[int | None] = mapped_column(default=None)
+    card_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    card_text: Mapped[str] = mapped_column(sa.Text, default="")
+    featured_position: Mapped[int | None] = mapped_column(default=None)
+    featured_title: Mapped[str] = mapped_column(sa.String(60), default="")
+    featured_label: Mapped[str] = mapped_column(sa.String(60), default="")
+
+    provider: Mapped[Provider] = relationship(back_populates="services")
+    category: Mapped[Category] = relationship()
+    aliases: Mapped[list[ServiceAlias]] = relationship(
+        back_populates="service", order_by="ServiceAlias.position", cascade="all, delete-orphan"
+    )
+    capability_links: Mapped[list[CapabilityService]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+
+    @property
+    def url(self) -> str:
+        return url_for("services.detail", provider=self.provider.slug, slug=self.slug)
+
+    @property
+    def label(self) -> str:
+        """What the provider page's card calls the kind of service (falls back to the category)."""
+        return self.card_label or self.category.name
+
+
+class ServiceAlias(db.Model):
+    """A former or alternative name (Azure AD is now Microsoft Entra ID)."""
+
+    __tablename__ = "service_alias"
+    __table_args__ = (sa.UniqueConstraint("service_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    service: Mapped[Service] = relationship(back_populates="aliases")
+
+
+class Capability(db.Model):
+    """An equivalence row: what each provider offers for one need ("Serverless functions")."""
+
+    __tablename__ = "capability"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    core: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    source_url: Mapped[str] = mapped_column(sa.String(300))
+    verified_on: Mapped[dt.date] = mapped_column(sa.Date)
+
+    category: Mapped[Category] = relationship()
+    cells: Mapped[list[CapabilityCell]] = relationship(
+        back_populates="capability", cascade="all, delete-orphan"
+    )
+    service_links: Mapped[list[CapabilityService]] = relationship(
+        back_populates="capability", order_by="CapabilityService.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class CapabilityCell(db.Model):
+    """How the comparison table labels one provider's offer ("RDS / Aurora")."""
+
+    __tablename__ = "capability_cell"
+    __table_args__ = (sa.UniqueConstraint("capability_id", "provider_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    capability_id: Mapped[int] = mapped_column(sa.ForeignKey("capability.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"))
+    label: Mapped[str] = mapped_column(sa.String(120))
+
+    capability: Mapped[Capability] = relationship(back_populates="cells")
+    provider: Mapped[Provider] = relationship()
+
+
+class CapabilityService(db.Model):
+    __tablename__ = "capability_service"
+    capability_id: Mapped[int] = mapped_column(sa.ForeignKey("capability.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    capability: Mapped[Capability] = relationship(back_populates="service_links")
+    service: Mapped[Service] = relationship(back_populates="capability_links")
+
+
+class CompareFact(db.Model):
+    """A comparison row that is a figure, not a service (market share, regions)."""
+
+    __tablename__ = "compare_fact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    source_url: Mapped[str] = mapped_column(sa.String(300))
+    verified_on: Mapped[dt.date] = mapped_column(sa.Date)
+
+
+class ProviderSection(db.Model):
+    """A titled list on a provider page: pillars, patterns, CI/CD, monitoring."""
+
+    __tablename__ = "provider_section"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    provider: Mapped[Provider] = relationship()
+    items: Mapped[list[ProviderListItem]] = relationship(
+        back_populates="section", order_by="ProviderListItem.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class ProviderListItem(db.Model):
+    __tablename__ = "provider_list_item"
+    __table_args__ = (sa.UniqueConstraint("section_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("provider_section.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"), default=None)
+
+    section: Mapped[ProviderSection] = relationship(back_populates="items")
+    service: Mapped[Service | None] = relationship()
+
+
+class BestPractice(db.Model):
+    __tablename__ = "best_practice"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    number: Mapped[int] = mapped_column()
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    title: Mapped[str] = mapped_column(sa.String(120))
+    text: Mapped[str] = mapped_column(sa.Text)
+    pillar: Mapped[str] = mapped_column(sa.String(80), default="")
+
+    provider: Mapped[Provider] = relationship()
+
+
+class CodeSample(db.Model):
+    __tablename__ = "code_sample"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    language: Mapped[str] = mapped_column(sa.String(40))
+    code: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    provider: Mapped[Provider] = relationship()
+
+
+class Architecture(db.Model):
+    """A reference architecture with its interactive diagram (nodes tied to capabilities)."""
+
+    __tablename__ = "architecture"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    group: Mapped[str] = mapped_column(sa.String(80))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    lead: Mapped[str] = mapped_column(sa.Text)
+    heading: Mapped[str] = mapped_column(sa.String(160))
+    tagline: Mapped[str] = mapped_column(sa.Text)
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    badges: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    components_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    components: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    advantages: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    limitations: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    use_cases: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    cards_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    cards: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    diagram: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def url(self) -> str:
+        return url_for("architectures.detail", slug=self.slug)
+
+
+class PipelineStage(db.Model):
+    __tablename__ = "pipeline_stage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    text: Mapped[str] = mapped_column(sa.Text)
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+
+    tools: Mapped[list[StageTool]] = relationship(
+        back_populates="stage", cascade="all, delete-orphan"
+    )
+
+
+class StageTool(db.Model):
+    """A provider's native tool for one pipeline stage."""
+
+    __tablename__ = "stage_tool"
+    __table_args__ = (sa.UniqueConstraint("stage_id", "provider_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("pipeline_stage.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"), default=None)
+
+    stage: Mapped[PipelineStage] = relationship(back_populates="tools")
+    provider: Mapped[Provider] = relationship()
+    service: Mapped[Service | None] = relationship()
+
+
+class ThirdPartyTool(db.Model):
+    __tablename__ = "third_party_tool"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    icon: Mapped[str] = mapped_column(sa.String(16), default="")
+    text: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    url: Mapped[str] = mapped_column(sa.String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class LearningResource(db.Model):
+    """A certification, documentation hub or hands-on lab of one provider."""
+
+    __tablename__ = "learning_resource"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(160))
+    code: Mapped[str] = mapped_column(sa.String(40), default="")
+    level: Mapped[str] = mapped_column(sa.String(40), default="")
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    url: Mapped[str] = mapped_column(sa.String(300))
+    exam_slug: Mapped[str] = mapped_column(sa.String(80), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    provider: Mapped[Provider] = relationship()
+
+
+class Exam(db.Model):
+    """An official exam's format (the blueprint); our questions are generated from the hub."""
+
+    __tablename__ = "exam"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(160))
+    level: Mapped[str] = mapped_column(sa.String(40), default="")
+    guide_version: Mapped[str] = mapped_column(sa.String(120))
+    guide_date: Mapped[dt.date] = mapped_column(sa.Date)
+    question_count: Mapped[int] = mapped_column()
+    question_count_note: Mapped[str] = mapped_column(sa.Text, default="")
+    duration_minutes: Mapped[int] = mapped_column()
+    item_types: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    pass_mark: Mapped[int | None] = mapped_column(default=None)
+    readiness_mark: Mapped[int | None] = mapped_column(default=None)
+    scale_min: Mapped[int] = mapped_column(default=100)
+    scale_max: Mapped[int] = mapped_column(default=1000)
+    pass_note: Mapped[str] = mapped_column(sa.Text, default="")
+    scoring: Mapped[str] = mapped_column(sa.String(40))
+    scoring_note: Mapped[str] = mapped_column(sa.Text, default="")
+    source_url: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[int] = mapped_column(default=0)
+
+    provider: Mapped[Provider] = relationship()
+    domains: Mapped[list[ExamDomain]] = relationship(
+        back_populates="exam", order_by="ExamDomain.position", cascade="all, delete-orphan"
+    )
+
+
+class ExamDomain(db.Model):
+    __tablename__ = "exam_domain"
+    __table_args__ = (sa.UniqueConstraint("exam_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exam.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(sa.String(160))
+    weight_min: Mapped[float] = mapped_column()
+    weight_max: Mapped[float] = mapped_column()
+    topics: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+
+    exam: Mapped[Exam] = relationship(back_populates="domains")
+
+    @property
+    def weight(self) -> float:
+        return (self.weight_min + self.weight_max) / 2
+
+
+CONTENT_MODELS = (
+    ContentMeta, SiteText, Category, Provider, Service, ServiceAlias, Capability, CapabilityCell,
+    CapabilityService, CompareFact, ProviderSection, ProviderListItem, BestPractice, CodeSample,
+    Architecture, PipelineStage, StageTool, ThirdPartyTool, LearningResource, Exam, ExamDomain,
+)
+
+
+# --------------------------------------------------------------------------- quiz history
+
+
+class Learner(db.Model):
+    """An anonymous browser session: the signed cookie holds only this random id."""
+
+    __tablename__ = "learner"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    exam_slug: Mapped[str | None] = mapped_column(sa.String(80), default=None)
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    rng_seed: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    content_version: Mapped[str] = mapped_column(sa.String(64), default="")
+    question_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    score_points: Mapped[float] = mapped_column(default=0.0)
+    max_points: Mapped[float] = mapped_column(default=0.0)
+    scaled_score: Mapped[int | None] = mapped_column(default=None)
+    passed: Mapped[bool | None] = mapped_column(default=None)
+
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class AttemptQuestion(db.Model):
+    """A question as it was asked (snapshot), and the learner's answer once given."""
+
+    __tablename__ = "attempt_question"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    card_key: Mapped[str] = mapped_column(sa.String(200))
+    domain: Mapped[str] = mapped_column(sa.String(160), default="")
+    tags: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    options: Mapped[list[Any]] = mapped_column(sa.JSON)
+    correct: Mapped[list[Any]] = mapped_column(sa.JSON)
+    multi: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    hub_url: Mapped[str] = mapped_column(sa.String(300), default="")
+    chosen: Mapped[list[Any] | None] = mapped_column(sa.JSON, default=None)
+    is_correct: Mapped[bool | None] = mapped_column(default=None)
+    points: Mapped[float] = mapped_column(default=0.0)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+
+
+class ReviewCard(db.Model):
+    """Leitner box of one question (by its stable card key) for one learner."""
+
+    __tablename__ = "review_card"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
+    card_key: Mapped[str] = mapped_column(sa.String(200))
+    box: Mapped[int] = mapped_column(default=1)
+    due_on: Mapped[dt.date] = mapped_column(sa.Date)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+QUIZ_MODELS = (Learner, Attempt, AttemptQuestion, ReviewCard)
