@@ -292,6 +292,7 @@ def test_migrations_build_the_schema_and_seed_loads_on_postgres(pg_url: str) -> 
         before = all_counts()
         seed_database(db.session, SEED_DIR)
         assert all_counts() == before
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .models import db
 from .seed_loader import SeedError, seed_database, summary_line
@@ -12,6 +13,7 @@ from .seed_loader import SeedError, seed_database, summary_line
 
 @click.command("seed")
 @click.argument("seed_dir", required=False, type=click.Path(file_okay=False))
+@with_appcontext
 def seed_command(seed_dir: str | None) -> None:
     """Validate every file of SEED_DIR (default: the project's seed/), then load all or nothing."""
     directory = seed_dir or current_app.config["SEED_DIR"]

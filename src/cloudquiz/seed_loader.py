@@ -108,7 +108,7 @@ class _Refs:
     def unique(self, file: str, coll: str, keys: Iterable[Any], what: str = "slug") -> None:
         seen: set[Any] = set()
         for i, key in enumerate(keys):
-            label = key if isinstance(key, str) else "/".join(map(str, key))
+            label = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
             self.check(key not in seen, file, f"{coll}[{i}] ({what} '{label}')", what,
                        f"duplicate {what} '{label}'")
             seen.add(key)
