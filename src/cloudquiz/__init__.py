@@ -88,7 +88,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for name in ("providers", "services", "compare", "devops", "architectures", "learn",
                  "search", "quiz"):
         module = _optional_feature(name)
-        if module is not None:
+        # A feature package still being written (no ``bp`` yet) is skipped, not fatal.
+        if module is not None and getattr(module, "bp", None) is not None:
             app.register_blueprint(module.bp)
     return app
 
