@@ -17,7 +17,7 @@ export CHROMIUM_PATH
 HTMX_SRC := node_modules/htmx.org/dist/htmx.min.js
 HTMX_DST := src/cloudquiz/static/vendor/htmx.min.js
 
-.PHONY: help setup run serve db test test-postgres chromium bench load audit clean
+.PHONY: help setup run serve db test test-postgres chromium wrk bench load audit clean
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
@@ -74,6 +74,30 @@ test-postgres: setup
 	@command -v pg_virtualenv >/dev/null || { echo "pg_virtualenv not found (apt-get install postgresql)" >&2; exit 1; }
 	pg_virtualenv -o port=55432 $(BIN)/python -m pytest -m postgres $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no PostgreSQL tests collected: failing." >&2; exit 1; fi; exit $$rc
+
+# ----------------------------------------------------------------------------- measurements
+# Each installs what it uses: wrk from Debian when root (else bench falls back to a Python load
+# loop and says so), locust from the `bench` extra, Lighthouse from package.json's devDependencies.
+BENCH_ARGS ?=
+LOAD_USERS ?= 200
+LOAD_TIME ?= 60
+
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+		|| echo "wrk could not be installed: make bench will use its Python load loop." >&2; \
+	else echo "wrk not installed (not root): make bench will use its Python load loop." >&2; fi
+
+bench: setup wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+load: setup
+	$(BIN)/python bench/load.py --users $(LOAD_USERS) --time $(LOAD_TIME)
+
+audit: setup chromium
+	CHROME_PATH=$(CHROMIUM_PATH) $(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules $(HTMX_DST) test-results .pytest_cache

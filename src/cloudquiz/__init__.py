@@ -42,6 +42,26 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_optional_flag(name: str) -> bool | None:
+    """True/False when the variable is set, None when it is not (the app picks a default)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str) -> int:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in {"true", "yes", "on"}:
+        return 1
+    return int(raw) if raw.isdigit() else 0
+
+
+# Placeholders people paste from tutorials; a production key must be long and random.
+WEAK_SECRETS = {DEV_SECRET, "dev", "secret", "changeme", "change-me", "development"}
+MIN_SECRET_LENGTH = 16
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -55,20 +75,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PREFERRED_URL_SCHEME="https" if _env_flag("HTTPS") else "http",
         WTF_CSRF_TIME_LIMIT=None,
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 365,
+        # Production plumbing (web.py, caching.py): trusted proxy hops for ProxyFix (0 = none),
+        # the in-process render cache (None = on, except under TESTING).
+        BEHIND_PROXY=_env_int("BEHIND_PROXY"),
+        RENDER_CACHE=_env_optional_flag("RENDER_CACHE"),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
-    if not app.config["SECRET_KEY"] or app.config["SECRET_KEY"] == DEV_SECRET:
-        if app.debug or app.testing or _env_flag("CLOUDQUIZ_DEV"):
-            app.config["SECRET_KEY"] = DEV_SECRET
-        else:
+    secret = app.config["SECRET_KEY"]
+    if not secret or secret in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        if not (app.debug or app.testing or _env_flag("CLOUDQUIZ_DEV")):
             raise ConfigError(
-                "SECRET_KEY is not set: export SECRET_KEY=$(python -c 'import secrets; "
-                "print(secrets.token_hex(32))') before starting Cloud Ecosystem Hub."
+                f"SECRET_KEY is {'too weak' if secret else 'not set'}: export "
+                "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') "
+                "before starting Cloud Ecosystem Hub."
             )
+        app.config["SECRET_KEY"] = secret or DEV_SECRET
     if app.debug or app.testing:
         from jinja2 import StrictUndefined
 

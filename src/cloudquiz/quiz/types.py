@@ -97,8 +97,9 @@ class ExamFact:
     scale_min: int
     scale_max: int
     domains: tuple[DomainFact, ...]
-    # the official item types ("Multiple response (two or more ...)"); multiple-response questions
-    # are drawn only when one of them mentions "multi" (or when none are given)
+    # the official item types ("Multiple response (two or more ...)", "Multi-select"); the engine
+    # draws multiple-response questions only when one of them names multiple response/select
+    # (or when none are given)
     item_types: tuple[str, ...] = ()
 
 

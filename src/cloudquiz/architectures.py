@@ -1,0 +1,152 @@
+"""Architecture pages: the index grouped like the seed page, and one page per architecture with
+its interactive diagram.
+
+The diagram is inline SVG drawn on the server, so it shows without JavaScript. Its state lives in
+the URL: ``?provider=aws`` relabels every node with that provider's service for the node's
+capability, ``?node=cdn`` opens a node's details in the side panel. With htmx the provider switch
+swaps the ``diagram`` block and a node swaps the ``node_panel`` block (from
+``/architectures/<slug>/nodes/<node>``, a real page too); both push the page URL that states the
+view, so a pasted URL or the back button shows the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, url_for
+from sqlalchemy.orm import selectinload
+
+from . import models as m
+from .diagram_views import (
+    ViewArgs,
+    load_providers,
+    read_view_args,
+    service_url,
+    switch_links,
+)
+from .diagrams import DiagramView, ProviderRef, Role, ServiceRef, build_both
+from .htmx import render_page
+from .models import db
+
+bp = Blueprint("architectures", __name__)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    architectures: list[m.Architecture]
+
+
+@dataclass(frozen=True)
+class NodeLink:
+    href: str  # the page with this node open (works without JavaScript; pushed to history)
+    hx: str  # the node panel fragment
+
+
+def get_architecture(slug: str) -> m.Architecture:
+    arch = db.session.scalar(sa.select(m.Architecture).where(m.Architecture.slug == slug))
+    if arch is None:
+        abort(404, f"There is no architecture “{slug[:60]}”.")
+    return arch
+
+
+def capability_roles(slugs: set[str]) -> dict[str, Role]:
+    """Each capability with the services every provider offers for it, in the seed's order."""
+    if not slugs:
+        return {}
+    caps = db.session.scalars(
+        sa.select(m.Capability).where(m.Capability.slug.in_(sorted(slugs))).options(
+            selectinload(m.Capability.service_links)
+            .selectinload(m.CapabilityService.service)
+            .selectinload(m.Service.provider))
+    ).all()
+    roles = {}
+    for cap in caps:
+        by_provider: dict[str, list[ServiceRef]] = defaultdict(list)
+        for link in sorted(cap.service_links, key=lambda x: x.position):
+            svc = link.service
+            by_provider[svc.provider.slug].append(
+                ServiceRef(svc.name, service_url(svc.provider.slug, svc.slug),
+                           short_name=svc.short_name))
+        roles[cap.slug] = Role(
+            key=cap.slug, name=cap.name, description=cap.description, icon=cap.icon,
+            services={p: tuple(s) for p, s in by_provider.items()},
+        )
+    return roles
+
+
+def _node_ids(arch: m.Architecture) -> list[str]:
+    return [str(n.get("id")) for n in (arch.diagram or {}).get("nodes", [])]
+
+
+def _context(arch: m.Architecture, args: ViewArgs, providers: list[ProviderRef],
+             roles: dict[str, Role]) -> dict[str, Any]:
+    views: dict[str, DiagramView] = build_both(arch.diagram or {}, roles, providers,
+                                               args.provider, selected=args.node)
+    node_links = {
+        nid: NodeLink(
+            href=url_for("architectures.detail", slug=arch.slug, provider=args.provider,
+                         node=nid),
+            hx=url_for("architectures.node", slug=arch.slug, node_id=nid,
+                       provider=args.provider),
+        ) for nid in _node_ids(arch)
+    }
+    switch = switch_links(providers, args.provider, lambda p, with_node: url_for(
+        "architectures.detail", slug=arch.slug, provider=p,
+        node=args.node if with_node else None))
+    others = db.session.execute(
+        sa.select(m.Architecture.slug, m.Architecture.title, m.Architecture.icon)
+        .order_by(m.Architecture.position)).all()
+    return {
+        "arch": arch,
+        "views": views,
+        "view": views["wide"],
+        "args": args,
+        "providers": providers,
+        "node_links": node_links,
+        "switch": switch,
+        "canonical": url_for("architectures.detail", slug=arch.slug, provider=args.provider,
+                             node=args.node),
+        "others": [o for o in others if o.slug != arch.slug],
+    }
+
+
+def _render(slug: str, block: str, node_id: str | None = None) -> Response:
+    arch = get_architecture(slug)
+    providers = load_providers()
+    node_ids = _node_ids(arch)
+    if node_id is not None and node_id not in node_ids:
+        abort(404, f"There is no component “{node_id[:60]}” in the {arch.title} diagram.")
+    args = read_view_args(providers, node_ids)
+    if node_id is not None:
+        args = ViewArgs(args.provider, args.provider_notice, node_id, None)
+    caps = {str(n["capability"]) for n in (arch.diagram or {}).get("nodes", [])
+            if n.get("capability")}
+    ctx = _context(arch, args, providers, capability_roles(caps))
+    return render_page("architectures/detail.html", block, **ctx)
+
+
+@bp.get("/architectures")
+def index() -> Response:
+    archs = db.session.scalars(
+        sa.select(m.Architecture).order_by(m.Architecture.position)).all()
+    groups: dict[str, list[m.Architecture]] = {}
+    for a in archs:
+        groups.setdefault(a.group, []).append(a)
+    return render_page("architectures/index.html",
+                       groups=[Group(name, items) for name, items in groups.items()])
+
+
+@bp.get("/architectures/<slug>")
+def detail(slug: str) -> Response:
+    """The page; for htmx (provider switch, closing the panel) the ``diagram`` block."""
+    return _render(slug, "diagram")
+
+
+@bp.get("/architectures/<slug>/nodes/<node_id>")
+def node(slug: str, node_id: str) -> Response:
+    """One node's details: the ``node_panel`` block for htmx, else the page with it open."""
+    return _render(slug, "node_panel", node_id)

@@ -1,0 +1,79 @@
+"""Forms of the quiz: starting a practice session, answering, flagging.
+
+Every POST is CSRF-protected by Flask-WTF (``CSRFProtect`` in the app factory; the forms render
+the token). An answer's option values are indexes into the question's options: anything else is
+tampering and gets 400; an empty answer is an ordinary mistake and gets 422.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .store import PRACTICE_COUNTS
+
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+_INDEX_RE = re.compile(r"^\d{1,3}$")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PracticeForm(FlaskForm):
+    """Filters of a practice session; none ticked in a group means "all of them"."""
+
+    # No Optional(): it would wave through a tampered empty value ("") unchecked.
+    providers = MultiCheckboxField("Providers")
+    categories = MultiCheckboxField("Categories")
+    kinds = MultiCheckboxField("Question kinds")
+    count = RadioField("Number of questions", coerce=int, default=PRACTICE_COUNTS[0],
+                       choices=[SelectChoice(n, str(n)) for n in PRACTICE_COUNTS])
+
+
+class FlagForm(FlaskForm):
+    flagged = HiddenField(validators=[AnyOf(["0", "1"], message="Flag must be 0 or 1.")])
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class InvalidChoice(ValueError):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def choose_label(count: int) -> str:
+    return f"Choose {NUMBER_WORDS.get(count, str(count))}."
+
+
+def read_choice(values: Sequence[str], option_count: int, correct_count: int) -> tuple[int, ...]:
+    """The chosen option indexes, or :class:`InvalidChoice` saying what was wrong with them."""
+    multi = correct_count > 1
+    if not values or all(not v.strip() for v in values):
+        raise InvalidChoice(
+            f"Choose {NUMBER_WORDS.get(correct_count, correct_count)} answers before submitting."
+            if multi else "Choose an answer before submitting.", 422)
+    if any(not _INDEX_RE.match(v.strip()) for v in values):
+        raise InvalidChoice("That answer is not one of the options of this question.", 400)
+    chosen = [int(v) for v in values]
+    if any(c >= option_count for c in chosen):
+        raise InvalidChoice("That answer is not one of the options of this question.", 400)
+    if len(set(chosen)) != len(chosen):
+        raise InvalidChoice("The same option was sent twice.", 400)
+    if not multi and len(chosen) != 1:
+        raise InvalidChoice("This question takes exactly one answer.", 400)
+    if multi and len(chosen) != correct_count:
+        raise InvalidChoice(f"This question takes exactly {NUMBER_WORDS.get(correct_count, correct_count)} "
+                            f"answers; you sent {len(chosen)}.", 400)
+    return tuple(sorted(chosen))

@@ -1,0 +1,173 @@
+"""The quiz in a real Chromium: keyboard only, htmx swaps without page loads, axe, layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+WORDS = {"two": 2, "three": 3, "four": 4}
+WIDTHS = (1280, 375)
+
+
+def check_axe(page: Page) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+
+
+def shoot(page: Page, directory: Path, name: str) -> None:
+    """Full-page screenshots at desktop and phone width; no horizontal scroll on the phone."""
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(directory / f"quiz-{name}-{width}.png"), full_page=True)
+        if width < 600:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} scrolls sideways at {width}px by {overflow}px"
+    page.set_viewport_size(size)
+
+
+def tab_to(page: Page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose(page: Page) -> None:
+    """Pick options with the number keys: one, or as many as "Choose two" asks."""
+    legend = page.locator("#question-panel legend").inner_text()
+    match = re.search(r"Choose (\w+)", legend)
+    count = WORDS.get(match.group(1), 1) if match else 1
+    for key in range(1, count + 1):
+        page.keyboard.press(str(key))
+
+
+def position(page: Page) -> int:
+    return int(page.locator("#quiz-progress").get_attribute("value") or 0)
+
+
+def test_practice_quiz_with_the_keyboard_only(live_server, page: Page,
+                                              screenshot_dir: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz")
+    shoot(page, screenshot_dir, "start")
+    check_axe(page)
+    tab_to(page, "button[data-start='practice']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    expect(page.locator("#question-panel legend")).to_be_visible()
+    page.evaluate("window.__marker = 1")
+    check_axe(page)
+    shoot(page, screenshot_dir, "question")
+
+    total = int(page.locator("#quiz-progress").get_attribute("max") or 0)
+    assert total == 10
+    for n in range(1, total + 1):
+        assert position(page) == n
+        choose(page)
+        page.keyboard.press("Enter")
+        feedback = page.locator("#question-panel [data-outcome]")
+        expect(feedback).to_be_visible()
+        expect(feedback).to_have_attribute("role", "status")
+        assert feedback.get_attribute("data-outcome") in ("correct", "incorrect")
+        assert page.locator("#question-panel [data-correct]").count() >= 1
+        assert page.evaluate("window.__marker") == 1, "the answer caused a full page load"
+        if n == 1:
+            check_axe(page)
+            shoot(page, screenshot_dir, "feedback")
+        page.keyboard.press("n")
+        if n < total:
+            page.wait_for_function(
+                "(n) => Number(document.querySelector('#quiz-progress')?.value) === n", arg=n + 1)
+            assert page.evaluate("window.__marker") == 1, "Next caused a full page load"
+            assert page.url.endswith(f"/{n + 1}")  # hx-push-url keeps the address honest
+    page.wait_for_url(re.compile(r"/results$"))
+    expect(page.locator(".score-value")).to_be_visible()
+    assert page.locator(".answer-item").count() == total
+    check_axe(page)
+    shoot(page, screenshot_dir, "results")
+
+    page.go_back()  # history: the last question with its feedback
+    page.wait_for_url(re.compile(rf"/{total}$"))
+    expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+
+
+def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
+                                                screenshot_dir: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz/exams/gcp-cdl")
+    check_axe(page)
+    shoot(page, screenshot_dir, "exam-detail")
+    tab_to(page, "button[data-start='exam']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    page.evaluate("window.__marker = 1")
+    timer = page.locator("[role='timer'] [data-remaining]")
+    first = timer.inner_text()
+    page.wait_for_function(
+        "(t) => document.querySelector('[data-remaining]').textContent !== t", arg=first,
+        timeout=3000)  # quiz.js counts down
+    total = int(page.locator("#quiz-progress").get_attribute("max") or 0)
+    assert total == 55
+    for n in range(1, total + 1):
+        assert position(page) == n
+        if n in (2, 5):
+            page.keyboard.press("f")  # flag first: the answer is final once saved
+            expect(page.locator("#question-panel .flag-badge")).to_be_visible()
+        if n == 3:
+            pass  # leave one unanswered: skip straight to the next question
+        else:
+            choose(page)
+            page.keyboard.press("Enter")
+            expect(page.locator("#question-panel .quiz-saved")).to_be_visible()
+            assert page.locator("#question-panel [data-outcome]").count() == 0
+            assert page.locator("#question-panel [data-correct]").count() == 0
+        if n == 1:
+            check_axe(page)
+        assert page.evaluate("window.__marker") == 1
+        page.keyboard.press("n")
+        if n < total:
+            page.wait_for_function(
+                "(n) => Number(document.querySelector('#quiz-progress')?.value) === n", arg=n + 1)
+    page.wait_for_url(re.compile(r"/review$"))
+    counts = page.locator(".review-counts").inner_text()
+    assert "54 answered" in counts and "1 unanswered" in counts and "2 flagged" in counts
+    check_axe(page)
+    shoot(page, screenshot_dir, "exam-review")
+    tab_to(page, "button[data-submit-exam]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/results$"))
+    expect(page.locator(".verdict")).to_contain_text("our readiness threshold")
+    check_axe(page)
+    shoot(page, screenshot_dir, "exam-results")
+
+    page.goto(live_server.url + "/progress")
+    expect(page.locator("svg.line-chart")).to_be_visible()
+    check_axe(page)
+    shoot(page, screenshot_dir, "progress")
+
+
+def test_tampered_answer_is_swapped_in_with_its_message(live_server, page: Page) -> None:
+    page.goto(live_server.url + "/quiz")
+    tab_to(page, "button[data-start='practice']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/1$"))
+    page.evaluate("window.__marker = 1")
+    page.keyboard.press("Enter")  # nothing chosen: 422, the panel says why
+    expect(page.locator("#question-panel [role='alert']")).to_contain_text("Choose")
+    assert page.evaluate("window.__marker") == 1
+    page.evaluate("""() => {
+        const input = document.querySelector("#question-panel input[name='choice']");
+        input.value = "99"; input.checked = true; }""")
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-panel [role='alert']")).to_contain_text("not one of the options")
