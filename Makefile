@@ -64,6 +64,12 @@ chromium:
 		echo "Installing Debian's chromium..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "No Chromium at $(CHROMIUM_PATH): install it (apt-get install chromium) or set CHROMIUM_PATH." >&2; exit 1; fi
+	@# The site uses emoji icons: without a colour emoji font, screenshots show empty boxes.
+	@if ! fc-list 2>/dev/null | grep -qi "emoji" && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing an emoji font for the screenshots..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null; } \
+		|| echo "(no emoji font: screenshots will show boxes for icons)"; fi
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
 test: setup chromium

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Page, expect
+
+from cloudquiz import models as m
+from cloudquiz.models import db
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +78,8 @@ def test_practice_quiz_with_the_keyboard_only(live_server, page: Page,
 
     total = int(page.locator("#quiz-progress").get_attribute("max") or 0)
     assert total == 10
+    first_title = page.title()
+    assert first_title.startswith(f"Question 1 of {total} · ")
     for n in range(1, total + 1):
         assert position(page) == n
         choose(page)
@@ -91,6 +99,8 @@ def test_practice_quiz_with_the_keyboard_only(live_server, page: Page,
                 "(n) => Number(document.querySelector('#quiz-progress')?.value) === n", arg=n + 1)
             assert page.evaluate("window.__marker") == 1, "Next caused a full page load"
             assert page.url.endswith(f"/{n + 1}")  # hx-push-url keeps the address honest
+            # The swapped fragment's <title> renames the tab (htmx 2), as a page load would.
+            expect(page).to_have_title(first_title.replace("Question 1 of", f"Question {n + 1} of"))
     page.wait_for_url(re.compile(r"/results$"))
     expect(page.locator(".score-value")).to_be_visible()
     assert page.locator(".answer-item").count() == total
@@ -171,3 +181,25 @@ def test_tampered_answer_is_swapped_in_with_its_message(live_server, page: Page)
         input.value = "99"; input.checked = true; }""")
     page.keyboard.press("Enter")
     expect(page.locator("#question-panel [role='alert']")).to_contain_text("not one of the options")
+
+
+def test_an_answer_after_the_deadline_opens_the_results_page(
+        live_server, live_app: Flask, page: Page, screenshot_dir: Path) -> None:
+    """The server says HX-Redirect; htmx leaves the question for the results, a full load."""
+    page.goto(live_server.url + "/quiz/exams/gcp-cdl")
+    tab_to(page, "button[data-start='exam']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    public_id = page.url.rsplit("/", 2)[1]
+    with live_app.app_context():
+        db.session.execute(sa.update(m.Attempt).where(m.Attempt.public_id == public_id)
+                           .values(deadline=m.utcnow() - dt.timedelta(seconds=1)))
+        db.session.commit()
+    page.evaluate("window.__marker = 1")
+    choose(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/quiz/attempts/{public_id}/results$"))
+    expect(page.locator("[data-timed-out]")).to_contain_text("Time ran out")
+    assert page.evaluate("window.__marker === undefined"), "expected a full page load"
+    check_axe(page)
+    shoot(page, screenshot_dir, "results-timed-out")

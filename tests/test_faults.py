@@ -15,7 +15,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 import yaml
 from flask import Flask
@@ -26,11 +25,6 @@ from cloudquiz.seed_loader import seed_database
 
 from .conftest import SEED_DIR, LiveServer, make_app
 from .routes import Browser, answer, answer_form, crawl_urls, start_attempt
-
-
-def quiz_or_skip(app: Flask) -> None:
-    if "quiz.answer_submit" not in app.view_functions:
-        pytest.skip("the quiz has not landed yet")
 
 
 def snapshot_history(app: Flask) -> list[tuple]:
@@ -54,7 +48,6 @@ def test_restarting_the_server_mid_exam_loses_nothing(seeded_db_file: Path,
     path = tmp_path / "restart.db"
     shutil.copy(seeded_db_file, path)
     first_app = make_app(path, WTF_CSRF_ENABLED=True)
-    quiz_or_skip(first_app)
     with LiveServer(first_app) as server:
         browser = Browser(server.url)
         first = start_attempt(browser, kind="exam")
@@ -115,7 +108,6 @@ def test_reloading_the_seed_while_serving_causes_no_error_and_keeps_history(
     app = make_app(path, WTF_CSRF_ENABLED=True, RENDER_CACHE=True)
     loader_app = make_app(path)  # the `flask seed` of another process
     other_seed = changed_seed(tmp_path)
-    has_quiz = "quiz.answer_submit" in app.view_functions
     urls = [u for u in crawl_urls(app, limit=40, per_endpoint=2)]
     failures: list[str] = []
     reseeds = {"n": 0}
@@ -123,12 +115,10 @@ def test_reloading_the_seed_while_serving_causes_no_error_and_keeps_history(
 
     with LiveServer(app) as server:
         browser = Browser(server.url)
-        base = None
-        if has_quiz:
-            first = start_attempt(browser, kind="exam")
-            assert first
-            base = first.rsplit("/", 1)[0]
-            assert answer(browser, f"{base}/1").status_code in (200, 303)
+        first = start_attempt(browser, kind="exam")
+        assert first
+        base = first.rsplit("/", 1)[0]
+        assert answer(browser, f"{base}/1").status_code in (200, 303)
         history_before = snapshot_history(app)
 
         def reseed_loop() -> None:
@@ -155,11 +145,10 @@ def test_reloading_the_seed_while_serving_causes_no_error_and_keeps_history(
         with ThreadPoolExecutor(4) as pool:
             browsing = [pool.submit(browse, i) for i in range(4)]
             loader.start()
-            if has_quiz:
-                for n in range(2, 8):  # answers keep working during the reloads
-                    response = answer(browser, f"{base}/{n}")
-                    if response.status_code >= 500:
-                        failures.append(f"answer {n}: {response.status_code}")
+            for n in range(2, 8):  # answers keep working during the reloads
+                response = answer(browser, f"{base}/{n}")
+                if response.status_code >= 500:
+                    failures.append(f"answer {n}: {response.status_code}")
             loader.join(120)
             stop.set()
             for future in browsing:
@@ -168,15 +157,14 @@ def test_reloading_the_seed_while_serving_causes_no_error_and_keeps_history(
     assert reseeds["n"] == 6
     assert not failures, failures
     history_after = snapshot_history(app)
-    if has_quiz:
-        # Questions answered before the reloads are exactly as they were; later answers added.
-        before = {row[3]: row for row in history_before}
-        for row in history_after:
-            old = before[row[3]]
-            assert row[4:7] == old[4:7]  # prompt, options, correct: the snapshot as asked
-            if old[7] is not None:
-                assert row[7] == old[7] and row[8] == old[8]
-        assert sum(1 for row in history_after if row[7] is not None) == 7
+    # Questions answered before the reloads are exactly as they were; later answers added.
+    before = {row[3]: row for row in history_before}
+    for row in history_after:
+        old = before[row[3]]
+        assert row[4:7] == old[4:7]  # prompt, options, correct: the snapshot as asked
+        if old[7] is not None:
+            assert row[7] == old[7] and row[8] == old[8]
+    assert sum(1 for row in history_after if row[7] is not None) == 7
     with app.app_context():
         version = db.session.scalar(sa.select(m.ContentMeta.version))
         db.engine.dispose()

@@ -68,3 +68,16 @@ def test_unknown_url_gets_a_styled_404(client: FlaskClient) -> None:
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "Page not found" in html and 'class="site-header"' in html
+
+
+def test_navigation_marks_exactly_the_current_section(client: FlaskClient) -> None:
+    def current(url: str) -> list[str]:
+        html = client.get(url).get_data(as_text=True)
+        nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'aria-current="page"[^>]*>([^<]+)<', nav)
+
+    assert current("/quiz") == ["Quiz"]
+    assert current("/progress") == ["Progress"]
+    assert current("/architectures/b2b") == ["Architectures"]
+    assert current("/compare?q=storage") == ["Compare"]
+    assert current("/") == []

@@ -46,9 +46,8 @@ def content_urls(app: Flask) -> list[tuple[str, dict[str, str]]]:
         if endpoint.split(".")[0] in CONTENT_BLUEPRINTS and endpoint not in NEVER_CACHED_ENDPOINTS:
             urls.append((url, {}))
             urls.append((url, {"HX-Request": "true"}))
-    if "search.index" in app.view_functions:
-        for q in ("a", "data", "serverless functions"):
-            urls.append((f"/search?q={q}", {}))
+    for q in ("a", "data", "serverless functions"):
+        urls.append((f"/search?q={q}", {}))
     return urls
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 import sqlalchemy as sa
@@ -70,6 +71,38 @@ def right(q: m.AttemptQuestion) -> list[str]:
 def wrong(q: m.AttemptQuestion) -> list[str]:
     others = [i for i in range(len(q.options)) if i not in q.correct]
     return [str(i) for i in (others + list(q.correct))[:len(q.correct)]]
+
+
+def expire(app: Flask, public_id: str, seconds: int = 1) -> None:
+    with app.app_context():
+        db.session.execute(sa.update(m.Attempt).where(m.Attempt.public_id == public_id)
+                           .values(deadline=m.utcnow() - dt.timedelta(seconds=seconds)))
+        db.session.commit()
+
+
+class SqlLog:
+    """The SQL statements and commits the app runs while the block is open."""
+
+    def __init__(self, app: Flask) -> None:
+        with app.app_context():
+            self.engine = db.engine
+        self.statements: list[str] = []
+        self.commits = 0
+
+    def _statement(self, conn, cursor, statement: str, *args: object) -> None:
+        self.statements.append(" ".join(statement.split()))
+
+    def _commit(self, conn) -> None:
+        self.commits += 1
+
+    def __enter__(self) -> Self:
+        sa.event.listen(self.engine, "before_cursor_execute", self._statement)
+        sa.event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._statement)
+        sa.event.remove(self.engine, "commit", self._commit)
 
 
 def answer(client: FlaskClient, public_id: str, n: int, choice: list[str], **kw):
@@ -284,6 +317,89 @@ def test_htmx_answer_swaps_in_the_feedback_fragment(app: Flask, client: FlaskCli
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_swapped_panel_brings_the_tab_title_and_the_full_page_keeps_one(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    pid = start_practice(client)
+    q = questions(app, pid)[0]
+    page = client.get(f"/quiz/attempts/{pid}/1").get_data(as_text=True)
+    assert len(re.findall(r"<title>", page)) == 1  # in <head>, none in the body
+    title = re.search(r"<title>([^<]+)</title>", page).group(1)
+    assert title.startswith("Question 1 of 10 · Practice")
+    hx.post(f"/quiz/attempts/{pid}/1", data={"choice": right(q)})
+    for response in (hx.get(f"/quiz/attempts/{pid}/2"),
+                     hx.post(f"/quiz/attempts/{pid}/2", data={"choice": []})):  # 422 too
+        body = response.get_data(as_text=True)
+        # htmx 2 takes a <title> at the root of the response for the tab and drops it from the
+        # swap; the fragment still starts with the panel (quiz.js and the swap rely on it).
+        assert body.lstrip().startswith('<div id="question-panel"')
+        tail = body.rsplit("</div>", 1)[1]
+        assert re.fullmatch(r"\s*<title>Question 2 of 10 · Practice[^<]*</title>\s*", tail), tail
+        assert body.count("<title>") == 1
+    assert client.get(f"/quiz/attempts/{pid}/2").get_data(as_text=True).count("<title>") == 1
+
+
+def test_htmx_answer_fragment_counts_answers_and_flags_after_the_write(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    pid = start_exam(client, "azure-az-900")
+    rows = questions(app, pid)
+    answer(client, pid, 1, right(rows[0]))
+    client.post(f"/quiz/attempts/{pid}/5/flag", data={"flagged": "1"})
+    body = hx.post(f"/quiz/attempts/{pid}/3", data={"choice": wrong(rows[2])}).get_data(
+        as_text=True)
+    assert "2 answered · 1 flagged" in body
+    assert "Your answer is saved" in unescape(body)
+    assert 'data-outcome' not in body  # exams: no feedback before the end
+    stored = questions(app, pid)[2]
+    assert stored.chosen == sorted(int(c) for c in wrong(rows[2])) and stored.points == 0
+    assert attempt_row(app, pid).score_points == 1
+
+
+@pytest.mark.parametrize("exam", [None, "aws-saa-c03"])
+def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
+        app: Flask, client: FlaskClient, hx: HtmxClient, exam: str | None) -> None:
+    """One read (attempt + question), the content version, the conditional UPDATE of the
+    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a mistake;
+    one commit; never all 65 questions of an exam."""
+    pid = start_exam(client, exam) if exam else start_practice(client)
+    rows = questions(app, pid)
+    client.get(f"/quiz/attempts/{pid}/1")  # site texts: read once per content version and app
+    for n, choice in ((1, right(rows[0])), (2, wrong(rows[1]))):
+        with SqlLog(app) as log:
+            response = hx.post(f"/quiz/attempts/{pid}/{n}", data={"choice": choice})
+        assert response.status_code == 200
+        assert log.commits == 1, log.statements
+        expected = 4 if n == 1 else 5  # a mistake also puts the card in box 1
+        assert len(log.statements) == expected, log.statements
+        reads = [st for st in log.statements if st.startswith("SELECT")]
+        assert len(reads) == 2 and "content_meta" in reads[1]
+        assert all("attempt_question.position = ?" in st or "content_meta" in st
+                   for st in reads)
+        assert [st.split()[0] for st in log.statements[2:]] == (
+            ["UPDATE", "UPDATE"] + ([] if n == 1 else ["INSERT"]))
+    assert {q.position: q.chosen is not None for q in questions(app, pid)[:3]} == {
+        1: True, 2: True, 3: False}
+    with SqlLog(app) as log:
+        assert hx.get(f"/quiz/attempts/{pid}/3").status_code == 200
+    assert len(log.statements) == 2 and log.commits == 0, log.statements
+
+
+def test_htmx_answer_is_gzipped_not_brotli_since_nobody_stores_it(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    import gzip
+
+    pid = start_practice(client)
+    q = questions(app, pid)[0]
+    response = hx.post(f"/quiz/attempts/{pid}/1", data={"choice": right(q)},
+                       headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    body = gzip.decompress(response.get_data()).decode()
+    assert body.lstrip().startswith('<div id="question-panel"') and 'data-outcome="correct"' in body
+    only_br = hx.get(f"/quiz/attempts/{pid}/2", headers={"Accept-Encoding": "br"})
+    assert only_br.headers["Content-Encoding"] == "br"  # the client's choice still rules
+
+
 def test_answer_form_is_a_real_post_form_with_hx_post_and_csrf(client: FlaskClient) -> None:
     pid = start_practice(client)
     html = client.get(f"/quiz/attempts/{pid}/1").get_data(as_text=True)
@@ -469,6 +585,75 @@ def test_visiting_an_expired_exam_finishes_it_and_shows_the_results(
     assert attempt.passed is False
     html = client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True)
     assert "Fail" in html
+
+
+def test_full_redirect_is_hx_redirect_for_htmx_and_303_otherwise(app: Flask) -> None:
+    from cloudquiz.htmx import full_redirect
+
+    cases = [({}, 303), ({"HX-Request": "true"}, 204),
+             ({"HX-Request": "true", "HX-Boosted": "true"}, 204),
+             ({"HX-Request": "true", "HX-History-Restore-Request": "true"}, 303)]
+    for headers, status in cases:
+        with app.test_request_context("/quiz/attempts/x/1", headers=headers):
+            response = full_redirect("/quiz/attempts/x/results")
+        assert response.status_code == status, headers
+        assert "HX-Request" in response.headers["Vary"]
+        if status == 204:
+            assert response.headers["HX-Redirect"] == "/quiz/attempts/x/results"
+            assert "Location" not in response.headers and response.get_data() == b""
+        else:
+            assert response.headers["Location"] == "/quiz/attempts/x/results"
+            assert "HX-Redirect" not in response.headers
+
+
+def test_htmx_requests_on_an_expired_exam_go_straight_to_the_results(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    """The three ways an htmx request meets the deadline: answer, swap a question, boosted
+    navigation; each closes the attempt and sends the browser to the results page."""
+    pid = start_exam(client, "aws-clf-c02")
+    rows = questions(app, pid)
+    answer(client, pid, 1, right(rows[0]))
+    expire(app, pid)
+    results = f"/quiz/attempts/{pid}/results"
+    response = hx.post(f"/quiz/attempts/{pid}/2", data={"choice": right(rows[1])})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == results
+    assert "HX-Request" in response.headers["Vary"]
+    attempt = attempt_row(app, pid)
+    assert attempt.finished_at == attempt.deadline and attempt.score_points == 1
+    assert questions(app, pid)[1].chosen is None  # arrived after the deadline: not recorded
+    assert "Time ran out" in client.get(results).get_data(as_text=True)
+    for kw in ({}, {"boosted": True}):
+        pid = start_exam(client, "gcp-ace")
+        expire(app, pid)
+        get = hx.get(f"/quiz/attempts/{pid}/4", **kw)
+        assert get.status_code == 204, kw
+        assert get.headers["HX-Redirect"] == f"/quiz/attempts/{pid}/results"
+        assert attempt_row(app, pid).finished_at is not None
+    pid = start_exam(client, "gcp-ace")
+    expire(app, pid)
+    restore = hx.get(f"/quiz/attempts/{pid}/4", history_restore=True)  # a plain XHR: 303
+    assert restore.status_code == 303
+    assert restore.headers["Location"] == f"/quiz/attempts/{pid}/results"
+
+
+def test_an_htmx_flag_after_the_deadline_goes_to_the_results(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    pid = start_exam(client, "gcp-cdl")
+    expire(app, pid)
+    response = hx.post(f"/quiz/attempts/{pid}/3/flag", data={"flagged": "1"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/quiz/attempts/{pid}/results"
+    assert not questions(app, pid)[2].flagged
+    assert attempt_row(app, pid).finished_at is not None
+    plain = client.post(f"/quiz/attempts/{pid}/3/flag", data={"flagged": "1"})
+    assert plain.status_code == 409  # already closed: no more "time is up", just finished
+
+
+def test_results_say_time_ran_out_only_when_it_did(app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "azure-az-900")
+    assert client.post(f"/quiz/attempts/{pid}/finish").status_code == 303
+    assert "Time ran out" not in client.get(f"/quiz/attempts/{pid}/results").get_data(
+        as_text=True)
 
 
 # ----------------------------------------------------------------------------- review (Leitner)
@@ -725,8 +910,11 @@ def test_every_quiz_post_needs_a_csrf_token(csrf_app: Flask) -> None:
                            ("/quiz/exams/gcp-cdl", {})):
         assert client.post(post_url, data=data).status_code == 400, post_url
         assert client.post(post_url, data={**data, "csrf_token": "forged"}).status_code == 400
-    assert questions(csrf_app, pid)[0].chosen is None
-    assert client.post(url, data={"choice": "0", "csrf_token": token(page)}).status_code == 303
+    first = questions(csrf_app, pid)[0]
+    assert first.chosen is None
+    # As many choices as the question takes (a random "Choose two" would make "0" a 400).
+    assert client.post(url, data={"choice": right(first), "csrf_token": token(page)}
+                       ).status_code == 303
 
 
 # ----------------------------------------------------------------------------- progress

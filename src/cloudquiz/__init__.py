@@ -104,26 +104,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx_ext.init_app(app)
 
-    from . import cli, errors, pages, web
+    from . import (architectures, cli, compare, devops, errors, learn, pages, providers, quiz,
+                   search, services, web)
 
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(pages.bp)
-    for name in ("providers", "services", "compare", "devops", "architectures", "learn",
-                 "search", "quiz"):
-        module = _optional_feature(name)
-        # A feature package still being written (no ``bp`` yet) is skipped, not fatal.
-        if module is not None and getattr(module, "bp", None) is not None:
-            app.register_blueprint(module.bp)
+    for feature in (pages, providers, services, compare, devops, architectures, learn, search,
+                    quiz):
+        app.register_blueprint(feature.bp)
     return app
-
-
-def _optional_feature(name: str) -> Any:
-    """Import a feature module if it exists (features land one issue at a time)."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec(f"{__name__}.{name}") is None:
-        return None
-    return importlib.import_module(f"{__name__}.{name}")

@@ -205,6 +205,7 @@ def after_request(response: Response) -> Response:
         response.headers["Cache-Control"] = NO_STORE
         if tag is not None:
             response.headers.pop("ETag", None)
+        return compress_response(response, one_shot=True)
     return compress_response(response, variants)
 
 

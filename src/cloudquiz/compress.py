@@ -31,14 +31,18 @@ COMPRESSIBLE = frozenset({
     "application/manifest+json",
 })
 ENCODINGS = ("br", "gzip") if brotli is not None else ("gzip",)
+# A one-shot response (``no-store``: per learner, compressed for this one transfer) prefers gzip
+# on a tie: for a few-KB quiz fragment brotli saves ~150 bytes more but costs several times the
+# CPU of gzip, per request (docs/performance.md). Cacheable bodies keep brotli's better ratio.
+ONE_SHOT_ENCODINGS = tuple(sorted(ENCODINGS, key=lambda e: e != "gzip"))
 ETAG_SUFFIXES = tuple(f"-{e}" for e in ENCODINGS)
 
 
-def choose_encoding() -> str | None:
-    """The best encoding the client accepts (its q-values first, brotli on a tie), or None."""
+def choose_encoding(order: tuple[str, ...] = ENCODINGS) -> str | None:
+    """The best encoding the client accepts (its q-values first, ``order`` on a tie), or None."""
     accept = request.accept_encodings
     best, best_q = None, 0.0
-    for enc in ENCODINGS:
+    for enc in order:
         q = accept.quality(enc)
         if q > best_q:
             best, best_q = enc, q
@@ -46,9 +50,15 @@ def choose_encoding() -> str | None:
 
 
 def compress(data: bytes, encoding: str, static: bool = False) -> bytes:
-    """Compress ``data``; static files (compressed once, kept) get the slowest, best level."""
+    """Compress ``data``; static files (compressed once, kept) get the slowest, best level.
+
+    Brotli's window is sized to the body (nothing further back than the body's start can be
+    referenced anyway): same output, and ~25 % less time for a few-KB body than with the
+    default 4 MiB window (docs/performance.md)."""
     if encoding == "br":
-        return brotli.compress(data, quality=11 if static else 5, mode=brotli.MODE_TEXT)
+        window = max(10, min(22, len(data).bit_length() + 1))
+        return brotli.compress(data, quality=11 if static else 5, lgwin=window,
+                               mode=brotli.MODE_TEXT)
     if encoding == "gzip":
         return gzip.compress(data, compresslevel=9 if static else 6, mtime=0)
     raise ValueError(encoding)
@@ -59,11 +69,13 @@ def is_compressible(mimetype: str | None) -> bool:
 
 
 def compress_response(response: Response,
-                      variants: MutableMapping[str, bytes] | None = None) -> Response:
+                      variants: MutableMapping[str, bytes] | None = None,
+                      one_shot: bool = False) -> Response:
     """Compress ``response`` in place when it is worth it and allowed.
 
     ``variants`` is an optional store of already-compressed bodies for this exact response
     (the render cache passes one per page, so a cached page is compressed once, not per hit).
+    ``one_shot`` marks a response nobody may store (``no-store``): see ``ONE_SHOT_ENCODINGS``.
     """
     if response.status_code < 200 or response.status_code in (204, 206, 304):
         return response
@@ -74,7 +86,7 @@ def compress_response(response: Response,
     response.vary.add("Accept-Encoding")
     if "Content-Range" in response.headers:
         return response
-    encoding = choose_encoding()
+    encoding = choose_encoding(ONE_SHOT_ENCODINGS if one_shot else ENCODINGS)
     if encoding is None:
         return response
     data = response.get_data()

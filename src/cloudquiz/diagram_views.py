@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import request, url_for
 
 from . import models as m
 from .diagrams import ProviderRef
@@ -71,10 +71,8 @@ def read_view_args(providers: Iterable[ProviderRef], node_ids: Iterable[str],
     return ViewArgs(provider, provider_notice, node, node_notice)
 
 
-def service_url(provider_slug: str, service_slug: str) -> str | None:
-    """The service page, when the services blueprint is there to serve it."""
-    if "services.detail" not in current_app.view_functions:
-        return None
+def service_url(provider_slug: str, service_slug: str) -> str:
+    """The hub page of one service."""
     return url_for("services.detail", provider=provider_slug, slug=service_slug)
 
 

@@ -42,3 +42,22 @@ def redirect_after_post(url: str) -> Response:
     response = make_response("", 303)
     response.headers["Location"] = url
     return response
+
+
+def full_redirect(url: str) -> Response:
+    """Send the browser to ``url`` with a full page load, whatever made the request.
+
+    htmx would follow a 3xx inside its XHR and swap the page it gets into the target; for an
+    htmx request the answer is therefore a 204 with ``HX-Redirect``, which makes htmx navigate.
+    A history restore is a plain XHR that ignores HX-* headers, so it gets the 303, as does a
+    request without htmx.
+    """
+    hx = getattr(request, "htmx", None)
+    if hx and not hx.history_restore_request:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+    else:
+        response = make_response("", 303)
+        response.headers["Location"] = url
+    response.vary.add("HX-Request")
+    return response

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -85,10 +85,6 @@ def _rank(name: str, q: str, terms: Sequence[str]) -> tuple[int, str]:
     return (score, n)
 
 
-def _route_exists(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 def search_services(q: str, terms: list[str]) -> list[Hit]:
     stmt = (
         sa.select(m.Service).join(m.Service.provider).join(m.Service.category)
@@ -126,14 +122,13 @@ def search_capabilities(q: str, terms: list[str], providers: list[m.Provider]) -
         ]))
         .options(contains_eager(m.Capability.category), selectinload(m.Capability.cells))
     )
-    compare = _route_exists("compare.index")
     by_id = {p.id: p for p in providers}
     hits = []
     for c in db.session.scalars(stmt):
         cells = sorted((CapabilityCellView(by_id[cell.provider_id], cell.label)
                         for cell in c.cells if cell.provider_id in by_id),
                        key=lambda v: v.provider.position)
-        url = url_for("compare.index", q=c.name, _anchor=f"cap-{c.slug}") if compare else None
+        url = url_for("compare.index", q=c.name, _anchor=f"cap-{c.slug}")
         hits.append(Hit(c.name, url, c.description, None, (c.category.name,), extra=cells,
                         rank=(*_rank(c.name, q, terms)[:1], not c.core, c.position)))
     return hits
@@ -163,8 +158,7 @@ def search_architectures(q: str, terms: list[str]) -> list[Hit]:
         _like(A.title, t), _like(A.heading, t), _like(A.tagline, t), _like(A.summary, t),
         _like(A.group, t), _like(A.lead, t),
     ]))
-    linked = _route_exists("architectures.detail")
-    return [Hit(a.title, a.url if linked else None, a.lead, None, (a.group,), extra=a.icon,
+    return [Hit(a.title, a.url, a.lead, None, (a.group,), extra=a.icon,
                 rank=(_rank(a.title, q, terms)[0], a.position))
             for a in db.session.scalars(stmt)]
 

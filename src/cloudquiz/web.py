@@ -49,10 +49,15 @@ class SiteContext:
 _lock = threading.Lock()
 
 
+# A Core statement built once: every page reads the version, and an ORM select of one column
+# costs more in SQLAlchemy than the query costs in the database (docs/performance.md).
+_CONTENT_VERSION = sa.select(m.ContentMeta.__table__.c.version)
+
+
 def content_version() -> str:
     """The loaded seed's version, read once per request ('' before the first seed)."""
     if "content_version" not in g:
-        g.content_version = db.session.scalar(sa.select(m.ContentMeta.version)) or ""
+        g.content_version = db.session.connection().scalar(_CONTENT_VERSION) or ""
     return g.content_version
 
 
@@ -93,10 +98,18 @@ NAV_LINKS = (
 )
 
 
+def _nav_current() -> str | None:
+    """The navigation entry of this page: its own endpoint, else the first one of its blueprint
+    (a quiz question belongs to "Quiz"; /progress only to "Progress")."""
+    endpoint = request.endpoint or ""
+    if any(endpoint == e for e, _ in NAV_LINKS):
+        return endpoint
+    blueprint = endpoint.partition(".")[0]
+    return next((e for e, _ in NAV_LINKS if e.partition(".")[0] == blueprint), None)
+
+
 def _template_context() -> dict[str, Any]:
-    endpoints = current_app.view_functions
-    nav = {"nav_links": [(e, label) for e, label in NAV_LINKS if e in endpoints],
-           "url_endpoints": endpoints}
+    nav = {"nav_links": NAV_LINKS, "nav_current": _nav_current()}
     try:
         ctx = site_context()
     except sa.exc.SQLAlchemyError:

@@ -11,6 +11,10 @@ Promises:
   ``UPDATE ... WHERE chosen IS NULL`` whose row count decides, and the attempt row is then
   updated under the condition that it is still open and within its deadline, in the same
   transaction. Whoever loses gets :class:`Conflict` and nothing changes.
+* Answering is lean (docs/performance.md): the question page reads its attempt, its question and
+  the attempt's tallies in one query, as plain values (:class:`AttemptState`,
+  :class:`QuestionState`) that a commit does not expire; an answer is one transaction of two
+  or three statements (the attempt ``UPDATE`` returns the new tallies) and one commit.
 * Finishing is the same kind of conditional update (``WHERE finished_at IS NULL``), so an attempt
   is scored once, with exactly the answers recorded before it closed.
 * Leitner review: a wrong answer puts the question's card in box 1 (due at once); a right answer
@@ -23,16 +27,19 @@ Promises:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import session
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import models as m
 from ..models import db
@@ -91,10 +98,8 @@ def ensure_learner() -> str:
 def _insert(model: type[Any]) -> Any:
     """The dialect's INSERT, which has ON CONFLICT (SQLite and PostgreSQL, the two we run on)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        return postgresql_insert(model)
+    return sqlite_insert(model)
 
 
 # ----------------------------------------------------------------------------- attempts
@@ -122,11 +127,173 @@ def get_question(attempt: m.Attempt, position: int) -> m.AttemptQuestion | None:
         m.AttemptQuestion.attempt_id == attempt.id, m.AttemptQuestion.position == position))
 
 
-def scoring_of(attempt: m.Attempt) -> str:
+# ----------------------------------------------------------------------------- question pages
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptState:
+    """What the question pages need of an attempt, read with Core as a plain value.
+
+    Unlike an ORM instance it is not expired by the answer's commit, so rendering the panel
+    after the commit reads nothing again. Same attribute names as :class:`models.Attempt`, so the
+    helpers here (``scoring_of``, ``is_expired``, ``finish_attempt``) take either.
+    """
+
+    id: int
+    public_id: str
+    learner_id: str
+    mode: str
+    title: str
+    config: dict[str, Any]
+    question_count: int
+    deadline: dt.datetime | None
+    finished_at: dt.datetime | None
+    max_points: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionState:
+    """One asked question and its answer, as :class:`AttemptState` is for the attempt."""
+
+    id: int
+    position: int
+    kind: str
+    card_key: str
+    domain: str
+    tags: dict[str, Any]
+    prompt: str
+    options: list[Any]
+    correct: list[Any]
+    multi: bool
+    explanation: str
+    hub_url: str
+    chosen: list[Any] | None
+    is_correct: bool | None
+    points: float
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tallies:
+    """An attempt's counts for the question panel."""
+
+    answered: int
+    flagged: int
+    first_open: int | None = None  # position of the first unanswered question, None if none
+
+
+_ATTEMPT_FIELDS = tuple(f.name for f in fields(AttemptState))
+_QUESTION_FIELDS = tuple(f.name for f in fields(QuestionState))
+_MAX_POSITION = 2 ** 31 - 1  # route integers beyond this would overflow the database integer
+
+
+class _Statements:
+    """The statements of the question pages and of answering, built once per process.
+
+    Values travel as bound parameters, so every request executes the same statement objects:
+    SQLAlchemy finds their compiled form in its cache instead of building, hashing and
+    compiling a new expression tree (with aliases and subqueries) per request.
+    """
+
+    def __init__(self) -> None:
+        ma, aq = m.Attempt.__table__, m.AttemptQuestion.__table__
+        p = sa.bindparam
+        other = aq.alias("other")
+
+        def tally(expr: Any, *where: Any) -> Any:
+            """One count over the attempt's questions (an index range of ~65 rows)."""
+            return (sa.select(expr).where(other.c.attempt_id == ma.c.id, *where)
+                    .scalar_subquery())
+
+        columns = [ma.c[name] for name in _ATTEMPT_FIELDS]
+        columns += [aq.c[name].label(f"q_{name}") for name in _QUESTION_FIELDS]
+        tallies = [tally(sa.func.count(other.c.chosen)).label("t_answered"),
+                   tally(sa.func.count(), other.c.flagged.is_(True)).label("t_flagged"),
+                   tally(sa.func.min(other.c.position), other.c.chosen.is_(None))
+                   .label("t_first_open")]
+        joined = ma.outerjoin(aq, sa.and_(aq.c.attempt_id == ma.c.id,
+                                          aq.c.position == p("b_position")))
+        mine = (ma.c.public_id == p("b_public_id"), ma.c.learner_id == p("b_learner_id"))
+        self.load = sa.select(*columns).select_from(joined).where(*mine)
+        self.load_with_tallies = sa.select(*columns, *tallies).select_from(joined).where(*mine)
+
+        # The exactly-once write: its row count decides who answered first.
+        unanswered = (aq.c.id == p("b_question_id"), aq.c.chosen.is_(None))
+        earlier = aq.alias("earlier")
+        in_order = ~sa.exists(sa.select(earlier.c.id).where(
+            earlier.c.attempt_id == p("b_attempt_id"), earlier.c.position < p("b_position"),
+            earlier.c.chosen.is_(None)))
+        answer = {"chosen": p("v_chosen", type_=aq.c.chosen.type),
+                  "is_correct": p("v_correct", type_=aq.c.is_correct.type),
+                  "points": p("v_points", type_=aq.c.points.type),
+                  "answered_at": p("v_at", type_=aq.c.answered_at.type)}
+        self.answer_any_order = sa.update(aq).where(*unanswered).values(answer)
+        self.answer_in_order = sa.update(aq).where(*unanswered, in_order).values(answer)
+
+        # The attempt row orders answers against finishing (finish_attempt locks it too); its
+        # RETURNING clause reads the tallies inside the transaction: nothing to read after it.
+        def of_attempt(expr: Any, *where: Any) -> Any:
+            return (sa.select(expr).where(other.c.attempt_id == p("b_attempt_id"), *where)
+                    .scalar_subquery())
+
+        self.add_points = (
+            sa.update(ma)
+            .where(ma.c.id == p("b_attempt_id"), ma.c.finished_at.is_(None),
+                   sa.or_(ma.c.deadline.is_(None),
+                          ma.c.deadline > p("b_now", type_=ma.c.deadline.type)))
+            .values(score_points=ma.c.score_points + p("v_points", type_=ma.c.score_points.type))
+            .returning(of_attempt(sa.func.count(other.c.chosen)),
+                       of_attempt(sa.func.count(), other.c.flagged.is_(True))))
+
+        # A mistake puts the card in box 1, due today, whether it exists or not (upsert; a
+        # concurrent request of the same learner may insert it first).
+        rc = m.ReviewCard.__table__
+        self.reset_card: dict[str, Any] = {}
+        for dialect, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert)):
+            stmt = insert(rc).values(
+                learner_id=p("b_learner_id"), card_key=p("b_card_key"), box=1,
+                due_on=p("b_day", type_=rc.c.due_on.type),
+                last_seen=p("b_at", type_=rc.c.last_seen.type),
+                snapshot=p("b_snapshot", type_=rc.c.snapshot.type))
+            self.reset_card[dialect] = stmt.on_conflict_do_update(
+                index_elements=["learner_id", "card_key"],
+                set_={"box": 1, "due_on": stmt.excluded.due_on,
+                      "last_seen": stmt.excluded.last_seen, "snapshot": stmt.excluded.snapshot})
+
+
+@functools.cache
+def _sql() -> _Statements:
+    return _Statements()
+
+
+def question_state(public_id: str, lid: str | None, position: int, *, tallies: bool = True
+                   ) -> tuple[AttemptState, QuestionState | None, Tallies | None] | None:
+    """This learner's attempt, its question at ``position`` (None if it has none) and, with
+    ``tallies``, its counts — in one query. None when the attempt is not this learner's."""
+    if lid is None or len(public_id) > 32:
+        return None
+    if not 1 <= position <= _MAX_POSITION:
+        position = 0  # no such question; still look the attempt up (404 either way)
+    sql = _sql()
+    row = db.session.connection().execute(
+        sql.load_with_tallies if tallies else sql.load,
+        {"b_public_id": public_id, "b_learner_id": lid, "b_position": position},
+    ).first()
+    if row is None:
+        return None
+    # The columns are in the dataclasses' field order: attempt, question, tallies.
+    a, q = len(_ATTEMPT_FIELDS), len(_ATTEMPT_FIELDS) + len(_QUESTION_FIELDS)
+    attempt = AttemptState(*row[:a])
+    question = QuestionState(*row[a:q]) if row[a] is not None else None
+    counts = Tallies(int(row[q] or 0), int(row[q + 1] or 0), row[q + 2]) if tallies else None
+    return attempt, question, counts
+
+
+def scoring_of(attempt: m.Attempt | AttemptState) -> str:
     return str(attempt.config.get("scoring") or "practice")
 
 
-def question_max(q: m.AttemptQuestion | Question, scoring: str) -> float:
+def question_max(q: m.AttemptQuestion | QuestionState | Question, scoring: str) -> float:
     correct = tuple(q.correct)
     return float(engine.score(correct, correct, scoring)[1])
 
@@ -167,64 +334,62 @@ def new_seed() -> int:
 # ----------------------------------------------------------------------------- answers
 
 
-def first_unanswered(questions: Iterable[m.AttemptQuestion]) -> int | None:
-    return next((q.position for q in questions if q.chosen is None), None)
-
-
-def is_expired(attempt: m.Attempt) -> bool:
+def is_expired(attempt: m.Attempt | AttemptState) -> bool:
     return attempt.finished_at is None and attempt.deadline is not None and now() >= attempt.deadline
 
 
-def record_answer(attempt: m.Attempt, question: m.AttemptQuestion,
-                  chosen: Sequence[int]) -> tuple[float, bool]:
-    """Record ``chosen`` for ``question`` exactly once; return (points, is_correct).
+class Recorded(NamedTuple):
+    """What :func:`record_answer` wrote, and the attempt's tallies right after it."""
+
+    points: float
+    correct: bool
+    answered: int
+    flagged: int
+
+
+def record_answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
+                  chosen: Sequence[int]) -> Recorded:
+    """Record ``chosen`` for ``question`` exactly once, in one transaction.
 
     Raises :class:`Conflict` (and changes nothing, except closing an attempt whose time is up)
     when the question was already answered, an earlier one is unanswered in an in-order mode,
     the attempt is finished, or its deadline has passed.
+
+    No commit before the first ``UPDATE``: SQLite (pysqlite) opens the transaction at the first
+    write, so that write is what takes the write lock (others wait for it instead of failing),
+    and PostgreSQL at READ COMMITTED gives every statement a fresh snapshot. Core statements on
+    the tables (not ORM instances) keep the commit from expiring anything the panel renders.
     """
-    # End any read-only transaction first, so the UPDATE below is what opens the transaction
-    # (on SQLite the first write takes the write lock; others wait for it instead of failing).
-    db.session.commit()
     scoring = scoring_of(attempt)
-    chosen_list = sorted(set(int(c) for c in chosen))
+    chosen_list = sorted({int(c) for c in chosen})
     points, _max = engine.score(tuple(question.correct), tuple(chosen_list), scoring)
     points = float(points)
     correct = points >= question_max(question, scoring) and points > 0
     at = now()
-    aq = m.AttemptQuestion
-    cond = [aq.id == question.id, aq.chosen.is_(None)]
-    if attempt.mode != "exam":
-        earlier = aq.__table__.alias("earlier")
-        cond.append(~sa.exists(sa.select(earlier.c.id).where(
-            earlier.c.attempt_id == attempt.id,
-            earlier.c.position < question.position,
-            earlier.c.chosen.is_(None),
-        )))
-    result = db.session.execute(
-        sa.update(aq).where(*cond)
-        .values(chosen=chosen_list, is_correct=correct, points=points, answered_at=at)
-        .execution_options(synchronize_session=False)
-    )
+    sql = _sql()
+    # Core statements on the session's connection (same transaction; skips the ORM layer).
+    conn = db.session.connection()
+    result = conn.execute(
+        sql.answer_any_order if attempt.mode == "exam" else sql.answer_in_order,
+        {"b_question_id": question.id, "b_attempt_id": attempt.id,
+         "b_position": question.position,
+         "v_chosen": chosen_list, "v_correct": correct, "v_points": points, "v_at": at})
     if result.rowcount != 1:
         db.session.rollback()
-        db.session.refresh(question)
-        if question.chosen is not None:
+        aq = m.AttemptQuestion.__table__
+        if db.session.scalar(sa.select(aq.c.chosen).where(aq.c.id == question.id)) is not None:
             raise Conflict("You already answered this question; your first answer counts.")
         if attempt.mode != "exam":
             raise Conflict("Answer the questions in order: an earlier question is still open.")
         raise Conflict("This answer could not be recorded; reload the question and try again.")
-    ma = m.Attempt
-    opened = db.session.execute(
-        sa.update(ma).where(ma.id == attempt.id, ma.finished_at.is_(None),
-                            sa.or_(ma.deadline.is_(None), ma.deadline > at))
-        .values(score_points=ma.score_points + points)
-        .execution_options(synchronize_session=False)
-    )
-    if opened.rowcount != 1:
+    tallies = conn.execute(
+        sql.add_points, {"b_attempt_id": attempt.id, "b_now": at, "v_points": points}).first()
+    if tallies is None:
         db.session.rollback()
-        db.session.refresh(attempt)
-        if attempt.finished_at is None and attempt.deadline is not None:
+        ma = m.Attempt.__table__
+        finished_at, deadline = db.session.execute(
+            sa.select(ma.c.finished_at, ma.c.deadline).where(ma.c.id == attempt.id)).one()
+        if finished_at is None and deadline is not None:
             finish_attempt(attempt)
             raise Conflict("Time is up: the answer arrived after the deadline and was not "
                            "recorded. The exam is closed and scored with the answers given "
@@ -232,36 +397,34 @@ def record_answer(attempt: m.Attempt, question: m.AttemptQuestion,
         raise Conflict("This attempt is finished; answers can no longer be changed.")
     _update_card(attempt, question, correct, at)
     db.session.commit()
-    db.session.refresh(question)
-    db.session.refresh(attempt)
-    return points, correct
+    return Recorded(points, correct, int(tallies[0]), int(tallies[1]))
 
 
-def set_flag(attempt: m.Attempt, question: m.AttemptQuestion, flagged: bool) -> None:
+def set_flag(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
+             flagged: bool) -> None:
     """Flag or unflag a question of an open attempt (idempotent)."""
-    db.session.commit()
     at = now()
-    ma = m.Attempt
-    still_open = sa.exists(sa.select(ma.id).where(
-        ma.id == attempt.id, ma.finished_at.is_(None),
-        sa.or_(ma.deadline.is_(None), ma.deadline > at)))
+    ma = m.Attempt.__table__
+    aq = m.AttemptQuestion.__table__
+    still_open = sa.exists(sa.select(ma.c.id).where(
+        ma.c.id == attempt.id, ma.c.finished_at.is_(None),
+        sa.or_(ma.c.deadline.is_(None), ma.c.deadline > at)))
     result = db.session.execute(
-        sa.update(m.AttemptQuestion).where(m.AttemptQuestion.id == question.id, still_open)
-        .values(flagged=flagged).execution_options(synchronize_session=False)
-    )
+        sa.update(aq).where(aq.c.id == question.id, still_open).values(flagged=flagged))
     if result.rowcount != 1:
         db.session.rollback()
-        db.session.refresh(attempt)
-        if is_expired(attempt):
+        finished_at = db.session.scalar(sa.select(ma.c.finished_at).where(ma.c.id == attempt.id))
+        if finished_at is None and attempt.deadline is not None:
             finish_attempt(attempt)
             raise Conflict("Time is up: the exam is closed and scored.", expired=True)
         raise Conflict("This attempt is finished; flags can no longer be changed.")
     db.session.commit()
-    db.session.refresh(question)
 
 
-def finish_attempt(attempt: m.Attempt) -> bool:
-    """Close and score the attempt once; False if it was already finished."""
+def finish_attempt(attempt: m.Attempt | AttemptState) -> bool:
+    """Close and score the attempt once; False if it was already finished.
+
+    An ORM instance is refreshed; for an :class:`AttemptState`, read the attempt again."""
     db.session.commit()
     at = now()
     closed_at = min(at, attempt.deadline) if attempt.deadline is not None else at
@@ -272,7 +435,8 @@ def finish_attempt(attempt: m.Attempt) -> bool:
     )
     if result.rowcount != 1:
         db.session.rollback()
-        db.session.refresh(attempt)
+        if isinstance(attempt, m.Attempt):
+            db.session.refresh(attempt)
         return False
     # The attempt row is now locked by this transaction: no answer can slip in while we score.
     points = float(db.session.scalar(
@@ -293,71 +457,68 @@ def finish_attempt(attempt: m.Attempt) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    db.session.refresh(attempt)
+    if isinstance(attempt, m.Attempt):
+        db.session.refresh(attempt)
     return True
 
 
-def finish_if_expired(attempt: m.Attempt) -> bool:
+def finish_if_expired(attempt: m.Attempt | AttemptState) -> bool:
     if is_expired(attempt):
         finish_attempt(attempt)
         return True
     return False
 
 
-def finish_if_complete(attempt: m.Attempt) -> bool:
-    """Practice and review attempts end when their last question is answered."""
+def finish_if_complete(attempt: m.Attempt | AttemptState, answered: int | None = None) -> bool:
+    """Practice and review attempts end when their last question is answered.
+
+    ``answered`` is the attempt's answered count when the caller knows it (``Recorded``)."""
     if attempt.mode == "exam" or attempt.finished_at is not None:
         return False
-    unanswered = db.session.scalar(
-        sa.select(sa.func.count()).select_from(m.AttemptQuestion)
-        .where(m.AttemptQuestion.attempt_id == attempt.id, m.AttemptQuestion.chosen.is_(None)))
-    return bool(unanswered == 0 and finish_attempt(attempt))
+    if answered is None:
+        answered = db.session.scalar(
+            sa.select(sa.func.count(m.AttemptQuestion.chosen))
+            .where(m.AttemptQuestion.attempt_id == attempt.id))
+    return bool(answered >= attempt.question_count and finish_attempt(attempt))
 
 
 # ----------------------------------------------------------------------------- Leitner review
 
 
-def _card_snapshot(q: m.AttemptQuestion) -> dict[str, Any]:
+def _card_snapshot(q: m.AttemptQuestion | QuestionState) -> dict[str, Any]:
     return {"kind": q.kind, "domain": q.domain, "tags": dict(q.tags or {}), "prompt": q.prompt,
             "options": list(q.options), "correct": list(q.correct), "multi": q.multi,
             "explanation": q.explanation, "hub_url": q.hub_url}
 
 
-def _update_card(attempt: m.Attempt, q: m.AttemptQuestion, correct: bool,
-                 at: dt.datetime) -> None:
+def _update_card(attempt: m.Attempt | AttemptState,
+                 q: m.AttemptQuestion | QuestionState, correct: bool, at: dt.datetime) -> None:
     """Move the question's card between Leitner boxes (inside the answer's transaction)."""
     lid, day = attempt.learner_id, today()
+    if attempt.mode != "review":
+        if not correct:  # only review attempts move cards up; a mistake resets to box 1
+            _insert_card(lid, q, day, at)
+        return
     card = db.session.scalar(sa.select(m.ReviewCard).where(
         m.ReviewCard.learner_id == lid, m.ReviewCard.card_key == q.card_key))
-    if attempt.mode == "review":
-        if card is None:
-            return
-        if correct:
-            card.box = min(card.box + 1, LEARNED_BOX)
-            card.due_on = day + dt.timedelta(days=2 ** (card.box - 2))
-        else:
-            card.box, card.due_on = 1, day + dt.timedelta(days=1)
-        card.last_seen = at
+    if card is None:
         return
     if correct:
-        return  # only review attempts move cards up
-    if card is None:
-        _insert_card(lid, q, day, at)
+        card.box = min(card.box + 1, LEARNED_BOX)
+        card.due_on = day + dt.timedelta(days=2 ** (card.box - 2))
     else:
-        card.box, card.due_on, card.last_seen = 1, day, at
-        card.snapshot = _card_snapshot(q)
+        card.box, card.due_on = 1, day + dt.timedelta(days=1)
+    card.last_seen = at
 
 
-def _insert_card(lid: str, q: m.AttemptQuestion, day: dt.date, at: dt.datetime) -> None:
-    """Insert, or reset to box 1 if a concurrent request inserted the same card meanwhile."""
-    values = {"learner_id": lid, "card_key": q.card_key, "box": 1, "due_on": day,
-              "last_seen": at, "snapshot": _card_snapshot(q)}
-    stmt = _insert(m.ReviewCard).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["learner_id", "card_key"],
-        set_={"box": 1, "due_on": day, "last_seen": at, "snapshot": values["snapshot"]},
-    )
-    db.session.execute(stmt)
+def _insert_card(lid: str, q: m.AttemptQuestion | QuestionState, day: dt.date,
+                 at: dt.datetime) -> None:
+    """Put the card in box 1, due today: one upsert, whether the card exists or not (or a
+    concurrent request inserts it meanwhile)."""
+    stmt = _sql().reset_card[db.session.get_bind().dialect.name]
+    db.session.connection().execute(stmt, {
+        "b_learner_id": lid, "b_card_key": q.card_key, "b_day": day, "b_at": at,
+        "b_snapshot": _card_snapshot(q)})
 
 
 def review_queue_size(lid: str | None) -> int:

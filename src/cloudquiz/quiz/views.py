@@ -8,6 +8,7 @@ an unanswered question carries no trace of the correct option.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from flask import Response, abort, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
 from .. import models as m
-from ..htmx import render_page, wants_fragment
+from ..htmx import full_redirect, render_page, wants_fragment
 from ..models import db
 from ..web import content_version
 from . import bp, engine, snapshot, store
@@ -80,11 +81,28 @@ def _attempt_or_404(public_id: str) -> m.Attempt:
     return attempt
 
 
-def _question_or_404(attempt: m.Attempt, n: int) -> m.AttemptQuestion:
-    q = store.get_question(attempt, n) if 1 <= n <= attempt.question_count else None
+def _found_or_404(public_id: str, n: int, tallies: bool) -> tuple[
+        store.AttemptState, store.QuestionState, store.Tallies | None]:
+    found = store.question_state(public_id, store.learner_id(), n, tallies=tallies)
+    if found is None:
+        abort(404, "There is no quiz attempt at this address for this browser.")
+    att, q, counts = found
     if q is None:
         abort(404, f"This attempt has no question {n}.")
-    return q
+    return att, q, counts
+
+
+def _question_or_404(public_id: str, n: int) -> tuple[store.AttemptState, store.QuestionState]:
+    """The attempt and its question ``n`` as plain values (one query), or 404."""
+    att, q, _ = _found_or_404(public_id, n, tallies=False)
+    return att, q
+
+
+def _page_or_404(public_id: str, n: int) -> tuple[store.AttemptState, store.QuestionState,
+                                                  store.Tallies]:
+    """The same with the attempt's tallies for the panel (still one query), or 404."""
+    att, q, counts = _found_or_404(public_id, n, tallies=True)
+    return att, q, counts or store.Tallies(0, 0)
 
 
 def _see_other(url: str) -> Response:
@@ -112,13 +130,14 @@ class Timer:
     expired_url: str
 
 
-def _timer(attempt: m.Attempt) -> Timer | None:
+def _timer(attempt: m.Attempt | store.AttemptState, results_url: str | None = None
+           ) -> Timer | None:
     if attempt.deadline is None or attempt.finished_at is not None:
         return None
     left = int((attempt.deadline - store.now()).total_seconds())
     return Timer(attempt.deadline.replace(tzinfo=dt.timezone.utc).isoformat(),
                  _fmt_duration(left), max(0, left),
-                 url_for("quiz.results", public_id=attempt.public_id))
+                 results_url or url_for("quiz.results", public_id=attempt.public_id))
 
 
 # ----------------------------------------------------------------------------- start
@@ -247,15 +266,15 @@ def review_submit() -> Response:
 @bp.get("/quiz/attempts/<public_id>")
 def attempt(public_id: str) -> Response:
     """Resume: the first open question, the exam review screen, or the results."""
-    att = _attempt_or_404(public_id)
-    store.finish_if_expired(att)
-    if att.finished_at is not None:
+    found = store.question_state(public_id, store.learner_id(), 0)
+    if found is None:
+        abort(404, "There is no quiz attempt at this address for this browser.")
+    att, _, counts = found
+    if store.finish_if_expired(att) or att.finished_at is not None:
         return _see_other(url_for("quiz.results", public_id=public_id))
-    questions = store.load_questions(att)
-    n = store.first_unanswered(questions)
-    if n is None:
+    if counts is None or counts.first_open is None:
         return _see_other(url_for("quiz.attempt_review", public_id=public_id))
-    return _see_other(url_for("quiz.answer", public_id=public_id, n=n))
+    return _see_other(url_for("quiz.answer", public_id=public_id, n=counts.first_open))
 
 
 @dataclass(frozen=True)
@@ -267,14 +286,15 @@ class OptionView:
     correct: bool | None  # None while the correct answer must stay hidden
 
 
-def _panel(att: m.Attempt, q: m.AttemptQuestion, *, status: int = 200,
-           error: str | None = None, notice: str | None = None,
+TIME_IS_UP = ("Time is up: the answer arrived after the deadline and was not recorded. The exam "
+              "is closed and scored with the answers given in time.")
+
+
+def _panel(att: store.AttemptState, q: store.QuestionState, counts: store.Tallies, *,
+           status: int = 200, error: str | None = None, notice: str | None = None,
            draft: tuple[int, ...] = ()) -> Response:
-    """Render the question page (or only its panel for an htmx swap)."""
-    db.session.refresh(att)  # load here, after any commit, so the template never queries
-    questions = store.load_questions(att)  # also refreshes ``q``: same identity
-    answered = sum(1 for x in questions if x.chosen is not None)
-    flagged = sum(1 for x in questions if x.flagged)
+    """Render the question page (or only its panel for an htmx swap) from plain values: the
+    template never queries, and nothing is read again after an answer's commit."""
     is_exam = att.mode == "exam"
     finished = att.finished_at is not None
     # Practice and review show the answer once given; an exam only once it is finished.
@@ -289,84 +309,114 @@ def _panel(att: m.Attempt, q: m.AttemptQuestion, *, status: int = 200,
     next_url = (url_for("quiz.answer", public_id=pid, n=q.position + 1)
                 if q.position < total else None)
     prev_url = url_for("quiz.answer", public_id=pid, n=q.position - 1) if q.position > 1 else None
-    points = q.points
     max_points = store.question_max(q, store.scoring_of(att)) if show_feedback else 0
+    timed = att.deadline is not None and not finished
+    # Only the links this panel shows (each url_for is a route build).
+    results_url = url_for("quiz.results", public_id=pid) if finished or timed else None
     return render_page(
         "quiz/question.html", "question_panel", status=status, attempt=att, q=q,
-        options=options, total=total, answered=answered, flagged_count=flagged,
+        options=options, total=total, answered=counts.answered, flagged_count=counts.flagged,
         is_exam=is_exam, finished=finished, show_feedback=show_feedback,
         input_type="checkbox" if correct_count > 1 else "radio",
         choose=choose_label(correct_count) if correct_count > 1 else "",
         next_url=next_url, prev_url=prev_url, error=error, notice=notice,
-        review_url=url_for("quiz.attempt_review", public_id=pid),
-        results_url=url_for("quiz.results", public_id=pid),
+        # htmx takes a root-level <title> of a swapped fragment as the tab's new title.
+        page_title=f"Question {q.position} of {total} · {att.title}",
+        fragment=wants_fragment(),
+        review_url=url_for("quiz.attempt_review", public_id=pid) if is_exam else None,
+        results_url=results_url,
         answer_url=url_for("quiz.answer", public_id=pid, n=q.position),
-        flag_url=url_for("quiz.flag_submit", public_id=pid, n=q.position),
-        finish_url=url_for("quiz.finish_submit", public_id=pid),
-        timer=_timer(att), points=points, max_points=max_points,
+        flag_url=(url_for("quiz.flag_submit", public_id=pid, n=q.position)
+                  if is_exam and not finished else None),
+        finish_url=(url_for("quiz.finish_submit", public_id=pid)
+                    if not is_exam and not finished else None),
+        timer=_timer(att, results_url) if timed else None, points=q.points,
+        max_points=max_points,
         correct_texts=[q.options[i] for i in q.correct] if show_feedback else [],
         chosen_texts=[q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
-        mode_label=MODE_LABELS.get(att.mode, att.mode), flag_form=FlagForm(),
+        mode_label=MODE_LABELS.get(att.mode, att.mode),
     )
+
+
+def _refused(public_id: str, n: int, status: int, error: str) -> Response:
+    """The panel again with what went wrong. Nothing was recorded, but the attempt may have
+    changed meanwhile (finished, another tab's answer), so it is read again."""
+    att, q, counts = _page_or_404(public_id, n)
+    return _panel(att, q, counts, status=status, error=error)
+
+
+def _time_is_up(public_id: str, n: int, message: str) -> Response:
+    """A POST after the deadline (the attempt is now closed and scored): htmx goes straight to
+    the results page; a plain form gets the question page with a 409 that says so."""
+    if wants_fragment():
+        return full_redirect(url_for("quiz.results", public_id=public_id))
+    return _refused(public_id, n, 409, message)
 
 
 @bp.get("/quiz/attempts/<public_id>/<int:n>")
 def answer(public_id: str, n: int) -> Response:
-    att = _attempt_or_404(public_id)
-    q = _question_or_404(att, n)
+    att, q, counts = _page_or_404(public_id, n)
     if store.finish_if_expired(att):
-        if wants_fragment():
-            return _panel(att, q, notice="Time is up: the exam is closed and scored with the "
-                                         "answers you gave in time.")
-        return _see_other(url_for("quiz.results", public_id=public_id))
-    if att.mode != "exam" and q.chosen is None and att.finished_at is None:
-        current = store.first_unanswered(store.load_questions(att))
-        if current is not None and current < n:
-            # Practice and review go in order: send the learner to the open question.
-            return _see_other(url_for("quiz.answer", public_id=public_id, n=current))
-    return _panel(att, q)
+        return full_redirect(url_for("quiz.results", public_id=public_id))
+    if (att.mode != "exam" and q.chosen is None and att.finished_at is None
+            and counts.first_open is not None and counts.first_open < n):
+        # Practice and review go in order: send the learner to the open question.
+        return _see_other(url_for("quiz.answer", public_id=public_id, n=counts.first_open))
+    return _panel(att, q, counts)
 
 
 @bp.post("/quiz/attempts/<public_id>/<int:n>")
 def answer_submit(public_id: str, n: int) -> Response:
-    att = _attempt_or_404(public_id)
-    q = _question_or_404(att, n)
+    # The hot path (docs/performance.md): one read, one write transaction, one render.
+    att, q = _question_or_404(public_id, n)
     if store.finish_if_expired(att):
-        return _panel(att, q, status=409,
-                      error="Time is up: the answer arrived after the deadline and was not "
-                            "recorded. The exam is closed and scored with the answers given "
-                            "in time.")
+        return _time_is_up(public_id, n, TIME_IS_UP)
     if att.finished_at is not None:
-        return _panel(att, q, status=409,
-                      error="This attempt is finished; answers can no longer be changed.")
+        return _refused(public_id, n, 409,
+                        "This attempt is finished; answers can no longer be changed.")
     try:
         chosen = read_choice(request.form.getlist("choice"), len(q.options), len(q.correct))
     except InvalidChoice as exc:
-        return _panel(att, q, status=exc.status, error=exc.message)
-    try:
-        store.record_answer(att, q, chosen)
-    except store.Conflict as exc:
-        return _panel(att, q, status=409, error=exc.message)
-    store.finish_if_complete(att)
+        return _refused(public_id, n, exc.status, exc.message)
     if wants_fragment():
-        return _panel(att, q)
-    return _see_other(url_for("quiz.answer", public_id=public_id, n=n))
+        # The panel's page needs the content version (site texts); read it now, on the
+        # connection this request already holds, not after the commit has handed it back.
+        content_version()
+    try:
+        done = store.record_answer(att, q, chosen)
+    except store.Conflict as exc:
+        if exc.expired:
+            return _time_is_up(public_id, n, exc.message)
+        return _refused(public_id, n, 409, exc.message)
+    finished = store.finish_if_complete(att, done.answered)
+    if not wants_fragment():
+        return _see_other(url_for("quiz.answer", public_id=public_id, n=n))
+    if finished:  # the last answer of a practice: the panel now links to the results
+        att, q, counts = _page_or_404(public_id, n)
+    else:
+        q = dataclasses.replace(q, chosen=list(chosen), is_correct=done.correct,
+                                points=done.points)
+        counts = store.Tallies(done.answered, done.flagged)
+    return _panel(att, q, counts)
 
 
 @bp.post("/quiz/attempts/<public_id>/<int:n>/flag")
 def flag_submit(public_id: str, n: int) -> Response:
-    att = _attempt_or_404(public_id)
-    q = _question_or_404(att, n)
+    att, q = _question_or_404(public_id, n)
     form = FlagForm()
     if not form.validate():
-        return _panel(att, q, status=400, error="The flag request was not valid.")
+        return _refused(public_id, n, 400, "The flag request was not valid.")
+    flagged = form.flagged.data == "1"
     try:
-        store.set_flag(att, q, form.flagged.data == "1")
+        store.set_flag(att, q, flagged)
     except store.Conflict as exc:
-        return _panel(att, q, status=409, error=exc.message)
-    if wants_fragment():
-        return _panel(att, q, notice="Flagged for review." if q.flagged else "Flag removed.")
-    return _see_other(url_for("quiz.answer", public_id=public_id, n=n))
+        if exc.expired:
+            return _time_is_up(public_id, n, exc.message)
+        return _refused(public_id, n, 409, exc.message)
+    if not wants_fragment():
+        return _see_other(url_for("quiz.answer", public_id=public_id, n=n))
+    att, q, counts = _page_or_404(public_id, n)
+    return _panel(att, q, counts, notice="Flagged for review." if flagged else "Flag removed.")
 
 
 @bp.get("/quiz/attempts/<public_id>/review")
@@ -454,6 +504,9 @@ def results(public_id: str) -> Response:
         mode_label=MODE_LABELS.get(att.mode, att.mode),
         mark=mark, mark_percent=mark_percent,
         official_mark=cfg.get("pass_mark") is not None,
+        # finish_attempt closes an expired attempt at its deadline, never later.
+        timed_out=att.deadline is not None and att.finished_at is not None
+        and att.finished_at >= att.deadline,
         scoring_label=SCORING_LABELS.get(scoring, ""),
         queue=store.review_queue_size(att.learner_id),
     )
