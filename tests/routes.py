@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+
+from .hub_site import endpoint_of
 
 
 @dataclass
@@ -81,17 +81,6 @@ def parse_page(html: str) -> _PageParser:
     parser = _PageParser()
     parser.feed(html)
     return parser
-
-
-def endpoint_of(app: Flask, url: str, method: str = "GET") -> str | None:
-    parts = urlsplit(url)
-    try:
-        endpoint, _ = app.url_map.bind("localhost").match(parts.path, method=method)
-    except RequestRedirect:
-        return None
-    except HTTPException:
-        return None
-    return endpoint
 
 
 def _internal(base: str, href: str) -> str | None:

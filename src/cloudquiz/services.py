@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import models as m
+from .compare import Cell
 from .htmx import render_page
 from .models import db
 from .providers import clean_param
@@ -43,19 +44,10 @@ def get_service(provider: str, slug: str) -> m.Service:
 
 
 @dataclass(frozen=True)
-class Offer:
-    """What one provider offers for a capability: the comparison's label and its services."""
-
-    provider: m.Provider
-    label: str
-    services: list[m.Service]
-
-
-@dataclass(frozen=True)
 class Equivalence:
     capability: m.Capability
-    own: Offer
-    others: list[Offer]
+    own: Cell
+    others: list[Cell]
 
 
 def equivalences(service: m.Service, providers: list[m.Provider]) -> list[Equivalence]:
@@ -66,7 +58,7 @@ def equivalences(service: m.Service, providers: list[m.Provider]) -> list[Equiva
         cap = link.capability
         labels = {cell.provider_id: cell.label for cell in cap.cells}
         offers = {
-            p.id: Offer(p, labels.get(p.id, ""),
+            p.id: Cell(p, labels.get(p.id, ""),
                         [sl.service for sl in cap.service_links if sl.service.provider_id == p.id])
             for p in providers
         }
