@@ -984,3 +984,9 @@ def test_empty_tampered_practice_filters_are_422(client: FlaskClient, data: dict
     assert response.status_code in (303, 422)
     if "count" not in data:
         assert response.status_code == 422
+
+
+def test_progress_of_a_new_browser_shows_no_accuracy_instead_of_zero(client) -> None:
+    html = client.get("/progress").get_data(as_text=True)
+    assert "<dt>Accuracy</dt><dd>—</dd>" in html
+    assert "No attempts yet" in html
