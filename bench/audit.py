@@ -20,7 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, Client, QuizSetupError, Server, local_path, parse, start_practice  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    Client,
+    QuizSetupError,
+    Server,
+    local_path,
+    parse,
+    start_practice,
+)
 
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
                 "--disable-background-networking --disable-component-update --disable-sync "

@@ -29,8 +29,8 @@ if str(ROOT / "src") not in sys.path:
 from cloudquiz import create_app  # noqa: E402
 from cloudquiz.models import db  # noqa: E402
 from cloudquiz.quiz import engine  # noqa: E402
-from cloudquiz.quiz.snapshot import build_snapshot, clear_cache, get_snapshot  # noqa: E402
-from cloudquiz.seed_loader import seed_database  # noqa: E402
+from cloudquiz.quiz.snapshot import build_snapshot, get_snapshot  # noqa: E402
+from cloudquiz.seeding import seed_database  # noqa: E402
 
 EXAM = "aws-saa-c03"
 BATCH = 1000
@@ -63,7 +63,6 @@ def run(n: int = 200) -> dict[str, float]:
             with app.app_context():
                 db.create_all()
                 seed_database(db.session, ROOT / "seed")
-            clear_cache()
             with app.test_request_context():
                 snap = get_snapshot()  # cached and prepared, as in a running app
                 exam = _times(lambda i: engine.exam_questions(
@@ -75,7 +74,6 @@ def run(n: int = 200) -> dict[str, float]:
         finally:
             with app.app_context():
                 db.engine.dispose()
-            clear_cache()
     multi = [q for q in engine.all_questions(snap, random.Random(0)) if q.multi]
     correct = list(multi[0].correct) if multi else [1]
     chosen = list(reversed(correct))  # right answer, other order: the set comparison runs

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime as dt
+import http.client
 import importlib.util
 import json
 import math
@@ -32,15 +33,24 @@ import sys
 import tempfile
 import threading
 import time
-import http.client
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (ROOT, Client, QuizSetupError, Server, exam_paths, local_path,  # noqa: E402
-                    parse, question_form, start_exam, start_practice)
+from common import (  # noqa: E402
+    ROOT,
+    Client,
+    QuizSetupError,
+    Server,
+    exam_paths,
+    local_path,
+    parse,
+    question_form,
+    start_exam,
+    start_practice,
+)
 
 ACCEPT = {"Accept-Encoding": "gzip, deflate, br"}
 CONTENT_TARGET, ANSWER_TARGET, FIRST_LOAD_LIMIT = 0.7, 0.4, 60 * 1024

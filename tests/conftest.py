@@ -14,9 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from cloudquiz import PROJECT_ROOT, create_app
+from cloudquiz import create_app
 from cloudquiz.models import db
-from cloudquiz.seed_loader import seed_database
+from cloudquiz.seeding import seed_database
+from tests.support.paths import PROJECT_ROOT
 
 SEED_DIR = PROJECT_ROOT / "seed"
 RESULTS_DIR = PROJECT_ROOT / "test-results"

@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cloudquiz import models as m
-from cloudquiz.assets import split_hashed
-from cloudquiz.caching import render_cache
 from cloudquiz.models import db
+from cloudquiz.web.assets import split_hashed
+from cloudquiz.web.caching import render_cache
 
 from .conftest import make_app
 from .routes import crawl_urls, start_attempt

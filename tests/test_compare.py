@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cloudquiz import models as m
-from cloudquiz.compare import _csv_safe
+from cloudquiz.hub.compare import _csv_safe
 from cloudquiz.models import db
 
 from .hub_site import ODD_VALUES, assert_bounded_queries, assert_three_ways, page_text

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cloudquiz import devops
 from cloudquiz import models as m
 from cloudquiz.diagrams import LAYOUTS, build
+from cloudquiz.hub import devops
 from cloudquiz.models import db
 
 from .hub_site import ODD_VALUES, assert_bounded_queries, assert_three_ways, page_text

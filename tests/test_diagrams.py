@@ -385,7 +385,7 @@ def path_points(path: str) -> list[Point]:
 def test_no_flow_of_the_seed_diagrams_runs_through_another_box() -> None:
     import yaml
 
-    from cloudquiz import PROJECT_ROOT
+    from tests.support.paths import PROJECT_ROOT
 
     seed = yaml.safe_load((PROJECT_ROOT / "seed" / "architectures.yaml").read_text("utf-8"))
     crossings = []

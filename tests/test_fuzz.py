@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from cloudquiz.models import db
 
 from .conftest import make_app
-from .routes import (crawl_urls, endpoint_of, parse_page, start_attempt, _internal)
+from .routes import _internal, crawl_urls, endpoint_of, parse_page, start_attempt
 
 EXAMPLES = 15
 KNOWN_KEYS = ["q", "category", "categories", "provider", "providers", "cols", "format", "kind",

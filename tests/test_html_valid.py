@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from cloudquiz import PROJECT_ROOT
 from cloudquiz.models import db
+from tests.support.paths import PROJECT_ROOT
 
 from .conftest import make_app
 from .hub_site import crawl

@@ -14,11 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudquiz import models as m
-from cloudquiz import theme
+from cloudquiz.hub import theme
 from cloudquiz.models import db
 
-from .hub_site import (ODD_VALUES, assert_bounded_queries, assert_three_ways, fragment_root,
-                       page_text, varies_on_hx)
+from .hub_site import (
+    ODD_VALUES,
+    assert_bounded_queries,
+    assert_three_ways,
+    fragment_root,
+    page_text,
+    varies_on_hx,
+)
 
 
 def providers(app: Flask) -> list[m.Provider]:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from cloudquiz import models as m
-from cloudquiz.caching import CONTENT_BLUEPRINTS, NEVER_CACHED_ENDPOINTS
 from cloudquiz.models import db
+from cloudquiz.web.caching import CONTENT_BLUEPRINTS, NEVER_CACHED_ENDPOINTS
 
 from .routes import crawl_urls, endpoint_of
 

@@ -27,12 +27,13 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudquiz import PROJECT_ROOT
 from cloudquiz import models as m
 from cloudquiz.models import db
-from cloudquiz.quiz import engine, snapshot as snapshot_module
-from cloudquiz.quiz.snapshot import build_snapshot, clear_cache, get_snapshot
+from cloudquiz.quiz import engine
+from cloudquiz.quiz import snapshot as snapshot_module
+from cloudquiz.quiz.snapshot import build_snapshot, get_snapshot
 from cloudquiz.quiz.types import KINDS, ContentSnapshot, DomainFact, Question
+from tests.support.paths import PROJECT_ROOT
 
 from .conftest import make_app
 
@@ -665,7 +666,6 @@ def test_snapshot_is_built_with_a_handful_of_queries(app: Flask) -> None:
 
 
 def test_get_snapshot_caches_per_content_version(app: Flask) -> None:
-    clear_cache()
     with app.test_request_context():
         first = get_snapshot()
         assert get_snapshot() is first
@@ -677,12 +677,10 @@ def test_get_snapshot_caches_per_content_version(app: Flask) -> None:
         second = get_snapshot()
         assert second is not first and second.version == "reseeded"
         assert get_snapshot() is second
-    clear_cache()
 
 
 def test_get_snapshot_builds_once_under_concurrency(app: Flask,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_cache()
     builds = []
     real = snapshot_module.build_snapshot
 
@@ -707,7 +705,6 @@ def test_get_snapshot_builds_once_under_concurrency(app: Flask,
         t.join()
     assert len(results) == 6 and all(r is results[0] for r in results)
     assert len(builds) == 1
-    clear_cache()
 
 
 def test_snapshot_outside_a_request_builds_the_same_urls(app: Flask) -> None:

@@ -588,7 +588,7 @@ def test_visiting_an_expired_exam_finishes_it_and_shows_the_results(
 
 
 def test_full_redirect_is_hx_redirect_for_htmx_and_303_otherwise(app: Flask) -> None:
-    from cloudquiz.htmx import full_redirect
+    from cloudquiz.web.htmx import full_redirect
 
     cases = [({}, 303), ({"HX-Request": "true"}, 204),
              ({"HX-Request": "true", "HX-Boosted": "true"}, 204),

@@ -292,7 +292,7 @@ def test_concurrent_answers_are_recorded_exactly_once_on_postgresql(pg_url: str)
     from flask_migrate import upgrade
 
     from cloudquiz import create_app
-    from cloudquiz.seed_loader import seed_database
+    from cloudquiz.seeding import seed_database
 
     from .conftest import SEED_DIR
 

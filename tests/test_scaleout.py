@@ -24,7 +24,7 @@ from flask import Flask
 from cloudquiz import create_app
 from cloudquiz import models as m
 from cloudquiz.models import db
-from cloudquiz.seed_loader import seed_database
+from cloudquiz.seeding import seed_database
 
 from .conftest import SEED_DIR, LiveServer, make_app
 from .routes import Browser, answer_form, start_attempt

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cloudquiz import models as m
+from cloudquiz.hub.search import mark_terms
 from cloudquiz.models import db
-from cloudquiz.search import mark_terms
 
 from .hub_site import ODD_VALUES, assert_bounded_queries, assert_three_ways, page_text
 

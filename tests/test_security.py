@@ -17,7 +17,8 @@ import pytest
 from flask import Flask, render_template_string, session
 from flask.testing import FlaskClient
 
-from cloudquiz import ConfigError, PROJECT_ROOT, create_app
+from cloudquiz import ConfigError, create_app
+from tests.support.paths import PROJECT_ROOT
 
 from .conftest import make_app
 from .routes import crawl_urls, post_rules

@@ -15,7 +15,7 @@ from flask import Flask
 
 from cloudquiz import models as m
 from cloudquiz.models import db
-from cloudquiz.seed_loader import read_seed, seed_database
+from cloudquiz.seeding import read_seed, seed_database
 
 from .conftest import SEED_DIR, make_app
 

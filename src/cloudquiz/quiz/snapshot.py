@@ -3,14 +3,12 @@
 :func:`build_snapshot` runs a handful of queries (relations loaded with ``selectinload``) and turns
 the hub's content into the dataclasses of :mod:`cloudquiz.quiz.types`, each fact carrying the URL
 of the hub page it comes from. :func:`get_snapshot` keeps the snapshot of the current
-``content_version()`` in process memory: content only changes on a reseed, and a reseed changes
-the version, so the next call rebuilds. The cache is only a copy of the database; losing it (a
-restart, another worker) costs one rebuild and changes nothing else.
+``content_version()`` in process memory (per app, through :mod:`cloudquiz.content`): content only
+changes on a reseed, and a reseed changes the version, so the next call rebuilds.
 """
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
@@ -19,8 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.routing import BuildError
 
 from .. import models as m
+from ..content import content_version, forget, per_version
 from ..models import db
-from ..web import content_version
 from . import engine
 from .types import (
     ArchitectureFact,
@@ -32,9 +30,6 @@ from .types import (
     PracticeFact,
     ServiceFact,
 )
-
-_cache: dict[str, ContentSnapshot] = {}
-_lock = threading.Lock()
 
 
 def _url(endpoint: str, fallback: str, anchor: str = "", **values: str) -> str:
@@ -174,28 +169,19 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
     )
 
 
-def get_snapshot() -> ContentSnapshot:
-    """The snapshot of the loaded content version, built on first use and then shared.
+def _build_prepared() -> ContentSnapshot:
+    snap = build_snapshot(db.session, content_version())
+    engine.prepare(snap)  # the first quiz after a reseed should not pay for it
+    return snap
 
-    Needs an app context. Thread-safe: one thread builds (and prepares the engine's question
-    specs) while the others wait for it; a new version replaces the old entry, so memory holds
-    one snapshot.
-    """
-    version = content_version()
-    cached = _cache.get(version)
-    if cached is not None:
-        return cached
-    with _lock:
-        cached = _cache.get(version)
-        if cached is None:
-            cached = build_snapshot(db.session, version)
-            engine.prepare(cached)  # the first quiz after a reseed should not pay for it
-            _cache.clear()
-            _cache[version] = cached
-    return cached
+
+def get_snapshot() -> ContentSnapshot:
+    """The snapshot of the loaded content version, built on first use and then shared
+    (:func:`cloudquiz.content.per_version`: one thread builds, the others wait). Needs an app
+    context."""
+    return per_version("quiz.snapshot", _build_prepared)
 
 
 def clear_cache() -> None:
-    """Forget the cached snapshot (tests and benchmarks)."""
-    with _lock:
-        _cache.clear()
+    """Forget the cached snapshot of the current app (tests and benchmarks)."""
+    forget("quiz.snapshot")

@@ -15,17 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
 from .. import models as m
-from ..htmx import full_redirect, render_page, wants_fragment
+from ..content import content_version
 from ..models import db
-from ..web import content_version
-from . import bp, engine, snapshot, store
-from .forms import (FlagForm, InvalidChoice, PracticeForm, choices, choose_label,
-                    read_choice)
+from ..web.htmx import full_redirect, render_page, wants_fragment
+from . import engine, snapshot, store
+from .forms import (
+    FlagForm,
+    InvalidChoice,
+    PracticeForm,
+    choices,
+    choose_label,
+    read_choice,
+)
 from .types import KINDS
+
+bp = Blueprint("quiz", __name__)
 
 KIND_LABELS: dict[str, str] = {k: engine.KIND_LABELS.get(k, k) for k in KINDS}
 MODE_LABELS = {"practice": "Practice", "exam": "Exam simulation", "review": "Review mistakes"}

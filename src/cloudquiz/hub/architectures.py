@@ -19,7 +19,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, url_for
 from sqlalchemy.orm import selectinload
 
-from . import models as m
+from .. import models as m
+from ..diagrams import DiagramView, ProviderRef, Role, ServiceRef, build_both
+from ..models import db
+from ..web.htmx import render_page
 from .diagram_views import (
     ViewArgs,
     load_providers,
@@ -27,9 +30,6 @@ from .diagram_views import (
     service_url,
     switch_links,
 )
-from .diagrams import DiagramView, ProviderRef, Role, ServiceRef, build_both
-from .htmx import render_page
-from .models import db
 
 bp = Blueprint("architectures", __name__)
 

@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort
 from sqlalchemy.orm import contains_eager, selectinload
 
-from . import models as m
+from .. import models as m
+from ..models import db
+from ..web.htmx import render_page
+from ..web.params import clean_param
 from .compare import Cell
-from .htmx import render_page
-from .models import db
-from .providers import clean_param
 
 bp = Blueprint("services", __name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from .models import db
-from .seed_loader import SeedError, seed_database, summary_line
+from ..models import db
+from .loader import SeedError, seed_database, summary_line
 
 
 @click.command("seed")
@@ -29,6 +29,3 @@ def seed_command(seed_dir: str | None) -> None:
         ) from None
     click.echo(summary_line(counts))
 
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(seed_command)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,9 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from . import models as m
-from .seed_schema import SEED_FILES, TOPIC_RE, Record
+from .. import models as m
+from . import references
+from .schema import SEED_FILES, Record
 
 
 class SeedError(Exception):
@@ -95,157 +96,15 @@ def _parse_file(path: Path, model: type[Record]) -> Record:
         raise SeedError("\n".join(lines)) from None
 
 
-class _Refs:
-    """Collects reference errors, each naming file, record and field."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def check(self, ok: bool, file: str, record: str, field: str, msg: str) -> None:
-        if not ok:
-            self.errors.append(f"{file}: {record}: field '{field}': {msg}")
-
-    def unique(self, file: str, coll: str, keys: Iterable[Any], what: str = "slug") -> None:
-        seen: set[Any] = set()
-        for i, key in enumerate(keys):
-            label = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
-            self.check(key not in seen, file, f"{coll}[{i}] ({what} '{label}')", what,
-                       f"duplicate {what} '{label}'")
-            seen.add(key)
-
-
-def _check_references(files: dict[str, Record]) -> None:
-    f = {name: parsed for name, parsed in files.items()}
-    refs = _Refs()
-    cats = [c.slug for c in f["categories.yaml"].categories]
-    provs = [p.slug for p in f["providers.yaml"].providers]
-    services = f["services.yaml"].services
-    caps = f["capabilities.yaml"].capabilities
-    archs = f["architectures.yaml"].architectures
-    exams = f["exams.yaml"].exams
-
-    refs.unique("categories.yaml", "categories", cats)
-    refs.unique("providers.yaml", "providers", provs)
-    refs.unique("services.yaml", "services", [(s.provider, s.slug) for s in services],
-                "provider/slug")
-    refs.unique("capabilities.yaml", "capabilities", [c.slug for c in caps])
-    refs.unique("compare_facts.yaml", "facts", [x.slug for x in f["compare_facts.yaml"].facts])
-    refs.unique("best_practices.yaml", "best_practices",
-                [(b.provider, b.slug) for b in f["best_practices.yaml"].best_practices],
-                "provider/slug")
-    refs.unique("best_practices.yaml", "best_practices",
-                [(b.provider, b.number) for b in f["best_practices.yaml"].best_practices],
-                "provider/number")
-    refs.unique("code_samples.yaml", "code_samples",
-                [(c.provider, c.slug) for c in f["code_samples.yaml"].code_samples],
-                "provider/slug")
-    refs.unique("architectures.yaml", "architectures", [a.slug for a in archs])
-    refs.unique("devops.yaml", "stages", [s.slug for s in f["devops.yaml"].stages])
-    refs.unique("devops.yaml", "stages", [s.number for s in f["devops.yaml"].stages], "number")
-    refs.unique("devops.yaml", "third_party", [t.slug for t in f["devops.yaml"].third_party])
-    refs.unique("learning.yaml", "resources",
-                [(r.provider, r.slug) for r in f["learning.yaml"].resources], "provider/slug")
-    refs.unique("exams.yaml", "exams", [e.slug for e in exams])
-
-    cat_set, prov_set = set(cats), set(provs)
-    service_keys = {(s.provider, s.slug) for s in services}
-    names: dict[tuple[str, str], str] = {}
-    for i, s in enumerate(services):
-        rec = f"services[{i}] (slug '{s.slug}')"
-        refs.check(s.provider in prov_set, "services.yaml", rec, "provider",
-                   f"unknown provider '{s.provider}'")
-        refs.check(s.category in cat_set, "services.yaml", rec, "category",
-                   f"unknown category '{s.category}'")
-        for n in [s.name, *(a.name for a in s.aliases)]:
-            key = (s.provider, n.casefold())
-            refs.check(names.get(key, s.slug) == s.slug, "services.yaml", rec, "name",
-                       f"name '{n}' is already used by service '{names.get(key)}'")
-            names.setdefault(key, s.slug)
-    for p in provs:
-        for attr, field in (("card", "card.position"), ("featured", "featured.position")):
-            positions = [getattr(s, attr).position for s in services
-                         if s.provider == p and getattr(s, attr) is not None]
-            dupes = sorted({x for x in positions if positions.count(x) > 1})
-            refs.check(not dupes, "services.yaml", f"provider '{p}'", field,
-                       f"duplicate position(s) {dupes}")
-
-    cap_set = {c.slug for c in caps}
-    for i, c in enumerate(caps):
-        rec = f"capabilities[{i}] (slug '{c.slug}')"
-        refs.check(c.category in cat_set, "capabilities.yaml", rec, "category",
-                   f"unknown category '{c.category}'")
-        for p, cell in c.cells.items():
-            refs.check(p in prov_set, "capabilities.yaml", rec, f"cells.{p}",
-                       f"unknown provider '{p}'")
-            for sl in cell.services:
-                refs.check((p, sl) in service_keys, "capabilities.yaml", rec,
-                           f"cells.{p}.services", f"unknown service '{sl}' of provider '{p}'")
-            refs.check(len(set(cell.services)) == len(cell.services), "capabilities.yaml", rec,
-                       f"cells.{p}.services", "a service is listed twice")
-    for i, fact in enumerate(f["compare_facts.yaml"].facts):
-        for p in fact.values:
-            refs.check(p in prov_set, "compare_facts.yaml", f"facts[{i}] (slug '{fact.slug}')",
-                       f"values.{p}", f"unknown provider '{p}'")
-
-    for i, p in enumerate(f["providers.yaml"].providers):
-        for sec in p.sections:
-            for j, item in enumerate(sec.items):
-                if item.service:
-                    refs.check((p.slug, item.service) in service_keys, "providers.yaml",
-                               f"providers[{i}] (slug '{p.slug}')",
-                               f"sections.{sec.kind}.items[{j}].service",
-                               f"unknown service '{item.service}'")
-    for fname, coll in (("best_practices.yaml", "best_practices"),
-                        ("code_samples.yaml", "code_samples"), ("learning.yaml", "resources")):
-        for i, r in enumerate(getattr(f[fname], coll)):
-            refs.check(r.provider in prov_set, fname, f"{coll}[{i}] (slug '{r.slug}')",
-                       "provider", f"unknown provider '{r.provider}'")
-    exam_set = {e.slug for e in exams}
-    for i, r in enumerate(f["learning.yaml"].resources):
-        if r.exam:
-            refs.check(r.exam in exam_set, "learning.yaml", f"resources[{i}] (slug '{r.slug}')",
-                       "exam", f"unknown exam '{r.exam}'")
-    for i, a in enumerate(archs):
-        for j, node in enumerate(a.diagram.nodes):
-            if node.capability:
-                refs.check(node.capability in cap_set, "architectures.yaml",
-                           f"architectures[{i}] (slug '{a.slug}')",
-                           f"diagram.nodes[{j}].capability",
-                           f"unknown capability '{node.capability}'")
-    for i, s in enumerate(f["devops.yaml"].stages):
-        for p, tool in s.tools.items():
-            rec = f"stages[{i}] (slug '{s.slug}')"
-            refs.check(p in prov_set, "devops.yaml", rec, f"tools.{p}", f"unknown provider '{p}'")
-            if tool.service:
-                refs.check((p, tool.service) in service_keys, "devops.yaml", rec,
-                           f"tools.{p}.service", f"unknown service '{tool.service}'")
-    arch_set = {a.slug for a in archs}
-    known = {"category": cat_set, "architecture": arch_set, "provider": prov_set,
-             "kind": {"equivalence", "provider", "category", "practice", "pillar", "architecture"}}
-    for i, e in enumerate(exams):
-        rec = f"exams[{i}] (slug '{e.slug}')"
-        refs.check(e.provider in prov_set, "exams.yaml", rec, "provider",
-                   f"unknown provider '{e.provider}'")
-        for j, d in enumerate(e.domains):
-            for topic in d.topics:
-                match = TOPIC_RE.match(topic)
-                assert match  # the schema's pattern already holds
-                refs.check(match.group(2) in known[match.group(1)], "exams.yaml", rec,
-                           f"domains[{j}].topics", f"unknown {match.group(1)} '{match.group(2)}'")
-    if refs.errors:
-        shown = refs.errors[:8]
-        if len(refs.errors) > 8:
-            shown.append(f"... and {len(refs.errors) - 8} more error(s)")
-        raise SeedError("\n".join(shown))
-
-
 def read_seed(seed_dir: str | Path) -> SeedData:
     """Parse and check every file of ``seed_dir``; raise :class:`SeedError` on the first bad one."""
     root = Path(seed_dir)
     if not root.is_dir():
         raise SeedError(f"{root}: not a directory")
     files = {name: _parse_file(root / name, model) for name, model in SEED_FILES.items()}
-    _check_references(files)
+    errors = references.check(files)
+    if errors:
+        raise SeedError(references.summarise(errors))
     canonical = json.dumps(
         {name: parsed.model_dump(mode="json") for name, parsed in files.items()},
         sort_keys=True, ensure_ascii=False,

@@ -6,8 +6,8 @@ from flask import Flask, Response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..models import db
 from .htmx import render_page
-from .models import db
 
 MESSAGES = {
     400: ("Bad request", "The request did not make sense to us: a form field or a query parameter "

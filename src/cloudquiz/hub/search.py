@@ -19,10 +19,10 @@ from flask import Blueprint, Response, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy.orm import contains_eager, selectinload
 
-from . import models as m
-from .htmx import render_page
-from .models import db
-from .providers import clean_param
+from .. import models as m
+from ..models import db
+from ..web.htmx import render_page
+from ..web.params import clean_param
 
 bp = Blueprint("search", __name__)
 

@@ -34,10 +34,11 @@ import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request
 from flask.globals import _cv_request
 
+from ..content import content_version
+from ..models import db
 from .assets import build_id
-from .compress import ETAG_SUFFIXES, compress_response
+from .compression import ETAG_SUFFIXES, compress_response
 from .htmx import wants_fragment
-from .models import db
 
 CONTENT_BLUEPRINTS = frozenset({
     "pages", "providers", "services", "compare", "devops", "architectures", "learn", "search",
@@ -116,8 +117,6 @@ def is_content_request() -> bool:
 
 def page_etag() -> str:
     """The strong ETag of the current content request (computed without rendering)."""
-    from .web import content_version
-
     parts = (content_version(), build_id(), request.url,
              "fragment" if wants_fragment() else "page")
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import request, url_for
 
-from . import models as m
-from .diagrams import ProviderRef
-from .models import db
+from .. import models as m
+from ..diagrams import ProviderRef
+from ..models import db
 
 GENERIC = "generic"
 MAX_ECHO = 60  # how much of a bad parameter value a notice repeats

@@ -35,9 +35,9 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
-from .compress import ENCODINGS, choose_encoding, compress, is_compressible
+from .compression import ENCODINGS, choose_encoding, compress, is_compressible
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the cloudquiz package
 HASH_LEN = 10
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % HASH_LEN)
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
 from sqlalchemy.orm import selectinload
 
-from . import models as m
-from .htmx import render_page
-from .models import db
-from .providers import clean_param
+from .. import models as m
+from ..models import db
+from ..web.htmx import render_page
+from ..web.params import clean_param
 
 bp = Blueprint("learn", __name__)
 

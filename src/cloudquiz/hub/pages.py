@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify
 from sqlalchemy.orm import selectinload
 
-from . import models as m
-from .htmx import render_page
-from .models import db
+from .. import models as m
+from ..models import db
+from ..web.htmx import render_page
 
 bp = Blueprint("pages", __name__)
 

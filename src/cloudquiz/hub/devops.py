@@ -17,11 +17,17 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, url_for
 from sqlalchemy.orm import selectinload
 
-from . import models as m
-from .diagram_views import ViewArgs, load_providers, read_view_args, service_url, switch_links
-from .diagrams import Role, ServiceRef, Style, build_both
-from .htmx import render_page
-from .models import db
+from .. import models as m
+from ..diagrams import Role, ServiceRef, Style, build_both
+from ..models import db
+from ..web.htmx import render_page
+from .diagram_views import (
+    ViewArgs,
+    load_providers,
+    read_view_args,
+    service_url,
+    switch_links,
+)
 
 bp = Blueprint("devops", __name__)
 

@@ -18,23 +18,14 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, make_response, request, url_for
 from sqlalchemy.orm import selectinload
 
-from . import models as m
-from .htmx import render_page
-from .models import db
+from .. import models as m
+from ..content import content_version
+from ..models import db
+from ..web.htmx import render_page
+from ..web.params import clean_param
 from .theme import code_css, highlight, provider_css
-from .web import content_version
 
 bp = Blueprint("providers", __name__)
-
-MAX_PARAM = 100
-
-
-def clean_param(value: str | None, limit: int = MAX_PARAM) -> str:
-    """A query parameter as safe text: no control characters (PostgreSQL rejects NUL), bounded."""
-    if not value:
-        return ""
-    return "".join(ch for ch in value if ch.isprintable())[:limit].strip()
-
 
 def get_provider(slug: str) -> m.Provider:
     provider = db.session.scalar(

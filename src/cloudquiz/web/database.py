@@ -1,0 +1,47 @@
+"""The database as the web layer sees it: SQLite tuned for several processes, and a styled 503
+(never a 500) when the database is down, unreachable or locked."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app
+
+from ..models import db
+from .errors import render_error
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite tuned for several processes on one file (gunicorn workers, two app instances):
+    WAL lets readers run while one writer commits, ``synchronous=NORMAL`` is safe with WAL
+    (a crash of the app loses nothing; only a power cut may undo the last commits), and a long
+    busy timeout makes a writer wait for the lock instead of failing under load."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode and str(mode[0]).lower() == "wal":
+            cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _tune(app: Flask) -> None:
+    with app.app_context():  # creates the engine object only; nothing connects here
+        engine = db.engine
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _unavailable(exc: sa.exc.SQLAlchemyError) -> Response:
+    """The database is down or unreachable: a styled 503 with Retry-After, not a 500."""
+    db.session.rollback()
+    current_app.logger.warning("database unavailable: %s", exc.__class__.__name__)
+    response = render_error(503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    _tune(app)
+    app.register_error_handler(sa.exc.OperationalError, _unavailable)
+    app.register_error_handler(sa.exc.DisconnectionError, _unavailable)
