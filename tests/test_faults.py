@@ -22,6 +22,7 @@ from flask import Flask
 from cloudquiz import models as m
 from cloudquiz.models import db
 from cloudquiz.seeding import seed_database
+from tests.support.seedfiles import collection_files
 
 from .conftest import SEED_DIR, LiveServer, make_app
 from .routes import Browser, answer, answer_form, crawl_urls, start_attempt
@@ -92,12 +93,12 @@ def changed_seed(tmp_path: Path) -> Path:
     """A copy of the seed whose services have other summaries (a real content change)."""
     target = tmp_path / "seed-b"
     shutil.copytree(SEED_DIR, target)
-    services_file = target / "services.yaml"
-    data = yaml.safe_load(services_file.read_text(encoding="utf-8"))
-    for service in data["services"][:20]:
-        service["summary"] = service["summary"] + " (revised)"
-    services_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                             encoding="utf-8")
+    for services_file in collection_files(target, "services")[:3]:
+        data = yaml.safe_load(services_file.read_text(encoding="utf-8"))
+        for service in data["services"][:7]:
+            service["summary"] = service["summary"] + " (revised)"
+        services_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                 encoding="utf-8")
     return target
 
 

@@ -16,6 +16,7 @@ from flask import Flask
 from cloudquiz import models as m
 from cloudquiz.models import db
 from cloudquiz.seeding import read_seed, seed_database
+from tests.support.seedfiles import edit, file_of, load, save
 
 from .conftest import SEED_DIR, make_app
 
@@ -98,7 +99,7 @@ def _edit(name: str, change: Callable[[Any], None]) -> Callable[[Path], None]:
 
 
 def _syntax_error(seed_dir: Path) -> None:
-    with (seed_dir / "services.yaml").open("a") as fh:
+    with (seed_dir / "services" / "compute.yaml").open("a") as fh:
         fh.write("\n  - {provider: aws, slug: broken, name: [unclosed\n")
 
 
@@ -124,14 +125,35 @@ def _node_capability(data: Any) -> None:
     data["architectures"][0]["diagram"]["nodes"][1]["capability"] = "teleportation"
 
 
+RETIRED = {"status": "retired", "since": "2025-01-01", "note": "Retired; use something else.",
+           "source_url": "https://docs.aws.amazon.com/ec2/", "verified_on": "2026-12-01"}
+
+
+def _decisions(facts: dict[str, Any], **fact_fields: Any) -> Callable[[Path], None]:
+    """A decision group over the virtual-machines row with one service's facts."""
+    def apply(seed_dir: Path) -> None:
+        record = {"service": "aws/ec2", "source_url": "https://docs.aws.amazon.com/ec2/",
+                  "verified_on": "2026-12-01", "facets": facts, **fact_fields}
+        record = {k: v for k, v in record.items() if v is not None}
+        (seed_dir / "decisions").mkdir(exist_ok=True)
+        save(seed_dir / "decisions" / "compute.yaml", {"groups": [{
+            "slug": "vms", "name": "Virtual machines", "capabilities": ["virtual-machines"],
+            "facets": [{"key": "max_vcpus", "label": "Largest size", "type": "number",
+                        "unit": "vCPUs", "better": "higher"}],
+            "services": [record]}]})
+    return apply
+
+
 BAD_SEEDS = {
-    "yaml-syntax": (_syntax_error, ["services.yaml", "YAML syntax error", "line"]),
-    "missing-field": (_edit("services.yaml", _drop("services", 0, "summary")),
-                      ["services.yaml", "services[0]", "summary", "Field required"]),
+    "yaml-syntax": (_syntax_error, ["services/compute.yaml", "YAML syntax error", "line"]),
+    "missing-field": (_edit("services/compute.yaml", _drop("services", 0, "summary")),
+                      ["services/compute.yaml", "services[0]", "summary", "Field required"]),
     "wrong-type": (_edit("exams.yaml", _set("exams", 0, "question_count", "sixty-five")),
                    ["exams.yaml", "exams[0]", "question_count", "integer"]),
-    "unknown-category": (_edit("services.yaml", _set("services", 2, "category", "quantum")),
-                         ["services.yaml", "services[2]", "category", "unknown category 'quantum'"]),
+    "unknown-category": (_edit("services/compute.yaml",
+                               _set("services", 2, "category", "quantum")),
+                         ["services/compute.yaml", "services[2]", "category",
+                          "unknown category 'quantum'"]),
     "unknown-provider": (_edit("best_practices.yaml",
                                _set("best_practices", 0, "provider", "oracle")),
                          ["best_practices.yaml", "best_practices[0]", "provider",
@@ -139,12 +161,41 @@ BAD_SEEDS = {
     "unknown-capability": (_edit("architectures.yaml", _node_capability),
                            ["architectures.yaml", "architectures[0]", "capability",
                             "unknown capability 'teleportation'"]),
-    "duplicate-slug": (_edit("capabilities.yaml", _duplicate("capabilities")),
-                       ["capabilities.yaml", "duplicate slug", "slug"]),
-    "bad-url": (_edit("services.yaml", _set("services", 0, "docs_url", "not a url")),
-                ["services.yaml", "services[0]", "docs_url"]),
+    "duplicate-slug": (_edit("capabilities/compute.yaml", _duplicate("capabilities")),
+                       ["capabilities/compute.yaml", "duplicate slug", "slug"]),
+    "bad-url": (_edit("services/compute.yaml", _set("services", 0, "docs_url", "not a url")),
+                ["services/compute.yaml", "services[0]", "docs_url"]),
     "unknown-field": (_edit("providers.yaml", _set("providers", 0, "colour", "#ffffff")),
                       ["providers.yaml", "providers[0]", "colour", "Extra inputs"]),
+    "retired-service-offered-as-current": (
+        _edit("services/compute.yaml", _set("services", 0, "lifecycle", RETIRED)),
+        ["capabilities/compute.yaml", "virtual-machines", "cells.aws.services",
+         "service 'ec2' is retired", "legacy"]),
+    "lifecycle-without-source": (
+        _edit("services/compute.yaml", _set("services", 0, "lifecycle",
+                                            {k: v for k, v in RETIRED.items()
+                                             if k != "source_url"})),
+        ["services/compute.yaml", "services[0]", "lifecycle", "needs source_url"]),
+    "cell-without-offer-or-note": (
+        _edit("capabilities/compute.yaml",
+              lambda d: d["capabilities"][0]["cells"].update(gcp={"label": "Nothing"})),
+        ["capabilities/compute.yaml", "cells.gcp", "'none' with a note"]),
+    "facet-value-outside-vocabulary": (
+        _decisions({"management": "magic"}),
+        ["decisions/compute.yaml", "groups[0] (slug 'vms')", "facets.management",
+         "'magic' is not one of"]),
+    "facet-of-wrong-type": (
+        _decisions({"max_vcpus": "lots"}),
+        ["decisions/compute.yaml", "facets.max_vcpus", "expected a number of vCPUs"]),
+    "facet-unknown": (
+        _decisions({"colour": "blue"}),
+        ["decisions/compute.yaml", "facets.colour", "unknown facet 'colour'"]),
+    "facet-without-source": (
+        _decisions({"management": "managed"}, source_url=None),
+        ["decisions/compute.yaml", "groups[0]", "source_url", "Field required"]),
+    "facet-of-a-service-outside-the-rows": (
+        _decisions({"management": "managed"}, service="aws/s3"),
+        ["decisions/compute.yaml", "'aws/s3' is in none of the group's capability rows"]),
 }
 
 
@@ -225,11 +276,13 @@ def test_quiz_history_survives_reloads_even_when_services_are_renamed_or_removed
 
         seed_dir = tmp_path / "seed"
         shutil.copytree(SEED_DIR, seed_dir)
-        services = yaml.safe_load((seed_dir / "services.yaml").read_text())
+        path = file_of(seed_dir, "services",
+                       lambda s: (s["provider"], s["slug"]) == ("azure", "functions"))
+        services = load(path)
         functions = next(s for s in services["services"]
                          if (s["provider"], s["slug"]) == ("azure", "functions"))
         functions["name"] = "Azure Functions (renamed)"
-        (seed_dir / "services.yaml").write_text(yaml.safe_dump(services, allow_unicode=True))
+        save(path, services)
         seed_database(db.session, seed_dir)
         assert _history() == history
         assert db.session.scalar(sa.select(m.Service.name).filter_by(slug="functions")) \
@@ -239,9 +292,9 @@ def test_quiz_history_survives_reloads_even_when_services_are_renamed_or_removed
         removable = {(s.provider, s.slug) for s in read_seed(seed_dir).services}
         referenced = _referenced_services(seed_dir)
         victim = sorted(removable - referenced)[0]
-        services["services"] = [s for s in services["services"]
-                                if (s["provider"], s["slug"]) != victim]
-        (seed_dir / "services.yaml").write_text(yaml.safe_dump(services, allow_unicode=True))
+        path = file_of(seed_dir, "services", lambda s: (s["provider"], s["slug"]) == victim)
+        edit(path, lambda data: data.update(services=[
+            s for s in data["services"] if (s["provider"], s["slug"]) != victim]))
         seed_database(db.session, seed_dir)
         assert _history() == history
         assert count(m.Service) == len(removable) - 1
@@ -250,7 +303,9 @@ def test_quiz_history_survives_reloads_even_when_services_are_renamed_or_removed
 def _referenced_services(seed_dir: Path) -> set[tuple[str, str]]:
     seed = read_seed(seed_dir)
     refs = {(p, sl) for c in seed.capabilities for p, cell in c.cells.items()
-            for sl in cell.services}
+            for sl in (*cell.services, *cell.legacy)}
+    refs |= {(s.provider, s.lifecycle.successor) for s in seed.services
+             if s.lifecycle.successor}
     refs |= {(p.slug, it.service) for p in seed.providers for sec in p.sections
              for it in sec.items if it.service}
     refs |= {(p, t.service) for s in seed.stages for p, t in s.tools.items() if t.service}

@@ -114,8 +114,19 @@ class Service(db.Model):
     featured_position: Mapped[int | None] = mapped_column(default=None)
     featured_title: Mapped[str] = mapped_column(sa.String(60), default="")
     featured_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    # Lifecycle (seed ``lifecycle``): ga, preview, closed, deprecated or retired, with the
+    # date, the provider's successor, a sentence for users and the provider's own source.
+    status: Mapped[str] = mapped_column(sa.String(20), default="ga")
+    status_since: Mapped[dt.date | None] = mapped_column(sa.Date, default=None)
+    status_ends: Mapped[dt.date | None] = mapped_column(sa.Date, default=None)
+    successor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("service.id"), default=None)
+    status_note: Mapped[str] = mapped_column(sa.Text, default="")
+    status_source_url: Mapped[str] = mapped_column(sa.String(300), default="")
+    status_verified_on: Mapped[dt.date | None] = mapped_column(sa.Date, default=None)
 
     provider: Mapped[Provider] = relationship(back_populates="services")
+    successor: Mapped[Service | None] = relationship(remote_side="Service.id")
     category: Mapped[Category] = relationship()
     aliases: Mapped[list[ServiceAlias]] = relationship(
         back_populates="service", order_by="ServiceAlias.position", cascade="all, delete-orphan"
@@ -162,6 +173,8 @@ class Capability(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     source_url: Mapped[str] = mapped_column(sa.String(300))
     verified_on: Mapped[dt.date] = mapped_column(sa.Date)
+    keywords: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    see_also: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
 
     category: Mapped[Category] = relationship()
     cells: Mapped[list[CapabilityCell]] = relationship(
@@ -182,6 +195,8 @@ class CapabilityCell(db.Model):
     capability_id: Mapped[int] = mapped_column(sa.ForeignKey("capability.id"), index=True)
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"))
     label: Mapped[str] = mapped_column(sa.String(120))
+    none_note: Mapped[str] = mapped_column(sa.Text, default="")  # "no equivalent": why, what else
+    note: Mapped[str] = mapped_column(sa.Text, default="")  # how this offer differs
 
     capability: Mapped[Capability] = relationship(back_populates="cells")
     provider: Mapped[Provider] = relationship()
@@ -192,6 +207,8 @@ class CapabilityService(db.Model):
     capability_id: Mapped[int] = mapped_column(sa.ForeignKey("capability.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
+    # A closed, deprecated or retired product still shown in the row, never as the current offer.
+    legacy: Mapped[bool] = mapped_column(default=False)
 
     capability: Mapped[Capability] = relationship(back_populates="service_links")
     service: Mapped[Service] = relationship(back_populates="capability_links")
@@ -416,10 +433,58 @@ class ExamDomain(db.Model):
         return (self.weight_min + self.weight_max) / 2
 
 
+class DecisionGroup(db.Model):
+    """Capability rows that share a facet vocabulary (seed/decisions/*.yaml)."""
+
+    __tablename__ = "decision_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    capabilities: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # capability slugs
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class FacetDef(db.Model):
+    """One facet of the vocabulary: common (no group) or a group's own."""
+
+    __tablename__ = "facet_def"
+    __table_args__ = (sa.UniqueConstraint("group_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision_group.id"), default=None,
+                                                 index=True)
+    key: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    type: Mapped[str] = mapped_column(sa.String(10))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    unit: Mapped[str] = mapped_column(sa.String(40), default="")
+    better: Mapped[str | None] = mapped_column(sa.String(10), default=None)
+    values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    phrases: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class ServiceFacet(db.Model):
+    """One decision fact of one service within a group, with its source."""
+
+    __tablename__ = "service_facet"
+    __table_args__ = (sa.UniqueConstraint("group_id", "service_id", "facet_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("decision_group.id"), index=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), index=True)
+    facet_key: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    source_url: Mapped[str] = mapped_column(sa.String(300))
+    verified_on: Mapped[dt.date] = mapped_column(sa.Date)
+    position: Mapped[int] = mapped_column(default=0)
+
+
 CONTENT_MODELS = (
     ContentMeta, SiteText, Category, Provider, Service, ServiceAlias, Capability, CapabilityCell,
     CapabilityService, CompareFact, ProviderSection, ProviderListItem, BestPractice, CodeSample,
     Architecture, PipelineStage, StageTool, ThirdPartyTool, LearningResource, Exam, ExamDomain,
+    DecisionGroup, FacetDef, ServiceFacet,
 )
 
 

@@ -11,23 +11,21 @@ view, so a pasted URL or the back button shows the same thing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, url_for
-from sqlalchemy.orm import selectinload
 
 from .. import models as m
 from ..diagrams import DiagramView, ProviderRef, Role, ServiceRef, build_both
 from ..models import db
 from ..web.htmx import render_page
+from .capabilities import spine
 from .diagram_views import (
     ViewArgs,
     load_providers,
     read_view_args,
-    service_url,
     switch_links,
 )
 
@@ -54,27 +52,20 @@ def get_architecture(slug: str) -> m.Architecture:
 
 
 def capability_roles(slugs: set[str]) -> dict[str, Role]:
-    """Each capability with the services every provider offers for it, in the seed's order."""
-    if not slugs:
-        return {}
-    caps = db.session.scalars(
-        sa.select(m.Capability).where(m.Capability.slug.in_(sorted(slugs))).options(
-            selectinload(m.Capability.service_links)
-            .selectinload(m.CapabilityService.service)
-            .selectinload(m.Service.provider))
-    ).all()
+    """Each capability with the services every provider offers for it today, from the spine
+    (closed or retired products are never offered as a node's current service)."""
+    sp = spine()
     roles = {}
-    for cap in caps:
-        by_provider: dict[str, list[ServiceRef]] = defaultdict(list)
-        for link in sorted(cap.service_links, key=lambda x: x.position):
-            svc = link.service
-            by_provider[svc.provider.slug].append(
-                ServiceRef(svc.name, service_url(svc.provider.slug, svc.slug),
-                           short_name=svc.short_name))
-        roles[cap.slug] = Role(
-            key=cap.slug, name=cap.name, description=cap.description, icon=cap.icon,
-            services={p: tuple(s) for p, s in by_provider.items()},
-        )
+    for slug in sorted(slugs):
+        row = sp.by_slug.get(slug)
+        if row is None:
+            continue
+        services = {
+            p: tuple(ServiceRef(svc.name, svc.url, short_name=svc.short_name)
+                     for svc in cell.services)
+            for p, cell in row.cells.items() if cell.services}
+        roles[row.slug] = Role(key=row.slug, name=row.name, description=row.description,
+                               icon=row.icon, services=services)
     return roles
 
 

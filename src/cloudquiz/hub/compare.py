@@ -3,12 +3,13 @@
 Filters are query parameters, so a URL always states the view and can be shared:
 
 - ``category=<slug>``: only that category's rows (figure rows such as market share drop out);
-- ``q=<text>``: rows whose name, description, category, cell labels, services or former names
-  contain every word of the text;
+- ``q=<text>``: rows whose name, description, category, cell labels, services, former names or
+  keywords contain every word of the text;
 - ``show=<provider>`` (repeatable): which provider columns to show (all when absent).
 
 Unknown values never fail: they are ignored and the page says so. ``/compare.csv`` and
-``/compare.json`` export exactly the rows and columns the same parameters show.
+``/compare.json`` export exactly the rows and columns the same parameters show. The rows come
+from the equivalence spine (:mod:`.capabilities`), built once per content version.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, make_response, request, url_for
-from sqlalchemy.orm import selectinload
 
 from .. import models as m
+from ..content import per_version
 from ..models import db
 from ..web.htmx import render_page
 from ..web.params import clean_param
+from .capabilities import Cell, Cloud, Kind, Row, as_dict, spine
 
 bp = Blueprint("compare", __name__)
 
@@ -50,50 +52,72 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Cell:
-    provider: m.Provider
-    label: str
-    services: list[m.Service]
+class FactRow:
+    """A comparison row that is a figure (market share, regions), not a service."""
 
-    @property
-    def single_link(self) -> m.Service | None:
-        """The cell's only service: then the label itself links to it."""
-        return self.services[0] if len(self.services) == 1 else None
-
-
-@dataclass
-class Row:
-    kind: str  # "capability" or "fact"
     slug: str
     name: str
     icon: str
-    category: m.Category | None
-    core: bool
-    description: str
     note: str
     source_url: str
     verified_on: dt.date
-    cells: list[Cell] = field(default_factory=list)
-    haystack: str = ""
+    values: dict[str, str]
+    haystack: str
+    kind: str = "fact"
+    core: bool = False
+    category: Kind | None = None
 
     @property
     def dom_id(self) -> str:
-        return f"{'cap' if self.kind == 'capability' else 'fact'}-{self.slug}"
+        return f"fact-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One table row as shown: a capability row or a figure row, with the shown columns."""
+
+    row: Row | FactRow
+    cells: list[Cell] = field(default_factory=list)
+    values: list[tuple[Cloud, str]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "capability" if isinstance(self.row, Row) else "fact"
+
+    @property
+    def note(self) -> str:
+        return self.row.note if isinstance(self.row, FactRow) else ""
+
+    def __getattr__(self, name: str) -> Any:  # slug, name, icon, category... of the row
+        return getattr(self.row, name)
 
 
 @dataclass
 class Comparison:
     filters: Filters
-    providers: list[m.Provider]
-    shown: list[m.Provider]
-    categories: list[m.Category]
-    rows: list[Row]
+    providers: list[Cloud]
+    shown: list[Cloud]
+    categories: list[Kind]
+    rows: list[Line]
     notices: list[str]
     total: int
 
 
-def parse_filters(args: Any, providers: list[m.Provider],
-                  categories: list[m.Category]) -> tuple[Filters, list[str]]:
+def _fact_rows() -> tuple[FactRow, ...]:
+    facts = db.session.scalars(sa.select(m.CompareFact).order_by(m.CompareFact.position))
+    return tuple(
+        FactRow(f.slug, f.name, f.icon, f.note, f.source_url, f.verified_on,
+                {k: str(v) for k, v in f.values.items()},
+                " ".join([f.name, f.note, f.slug, *map(str, f.values.values())]).casefold())
+        for f in facts)
+
+
+def fact_rows() -> tuple[FactRow, ...]:
+    return per_version("hub.compare_facts", _fact_rows)
+
+
+def parse_filters(args: Any, providers: list[Cloud],
+                  categories: list[Kind]) -> tuple[Filters, list[str]]:
     notices = []
     category = clean_param(args.get("category"), 60)
     if category and category not in {c.slug for c in categories}:
@@ -115,57 +139,30 @@ def parse_filters(args: Any, providers: list[m.Provider],
 
 
 def build_comparison(args: Any) -> Comparison:
-    providers = list(db.session.scalars(sa.select(m.Provider).order_by(m.Provider.position)))
-    capabilities = db.session.scalars(
-        sa.select(m.Capability)
-        .options(
-            selectinload(m.Capability.category),
-            selectinload(m.Capability.cells),
-            selectinload(m.Capability.service_links).selectinload(m.CapabilityService.service)
-            .selectinload(m.Service.aliases),
-        )
-    ).all()
-    facts = db.session.scalars(sa.select(m.CompareFact).order_by(m.CompareFact.position)).all()
-    used = {c.category_id for c in capabilities}
-    categories = [c for c in db.session.scalars(sa.select(m.Category).order_by(m.Category.position))
-                  if c.id in used]
+    sp = spine()
+    providers = list(sp.providers)
+    used = {r.category.slug for r in sp.rows}
+    categories = [c for c in sp.categories if c.slug in used]
     filters, notices = parse_filters(args, providers, categories)
     shown = [p for p in providers if not filters.show or p.slug in filters.show]
 
-    rows: list[Row] = []
-    for cap in sorted(capabilities, key=lambda c: (not c.core, c.category.position if not c.core
-                                                    else 0, c.position)):
-        labels = {cell.provider_id: cell.label for cell in cap.cells}
-        by_provider: dict[int, list[m.Service]] = {}
-        for link in cap.service_links:
-            by_provider.setdefault(link.service.provider_id, []).append(link.service)
-        row = Row("capability", cap.slug, cap.name, cap.icon, cap.category, cap.core,
-                  cap.description, "", cap.source_url, cap.verified_on)
-        row.cells = [Cell(p, labels.get(p.id, ""), by_provider.get(p.id, [])) for p in shown]
-        words = [cap.name, cap.description, cap.category.name, cap.slug, *labels.values()]
-        for services in by_provider.values():
-            for s in services:
-                words += [s.name, s.short_name, *(a.name for a in s.aliases)]
-        row.haystack = " ".join(words).casefold()
-        rows.append(row)
-    fact_rows = []
-    for fact in facts:
-        row = Row("fact", fact.slug, fact.name, fact.icon, None, False, "", fact.note,
-                  fact.source_url, fact.verified_on)
-        row.cells = [Cell(p, str(fact.values.get(p.slug, "")), []) for p in shown]
-        row.haystack = " ".join([fact.name, fact.note, fact.slug,
-                                 *map(str, fact.values.values())]).casefold()
-        fact_rows.append(row)
+    rows: list[Row | FactRow] = list(sp.rows)
     # The seed page's order: its core rows, then the figure rows, then everything else.
-    core_count = sum(1 for r in rows if r.core)
-    rows = rows[:core_count] + fact_rows + rows[core_count:]
+    core_count = sum(1 for r in sp.rows if r.core)
+    rows = [*rows[:core_count], *fact_rows(), *rows[core_count:]]
     total = len(rows)
-
     terms = filters.q.casefold().split()
-    rows = [r for r in rows
-            if (not filters.category or (r.category and r.category.slug == filters.category))
-            and all(t in r.haystack for t in terms)]
-    return Comparison(filters, providers, shown, categories, rows, notices, total)
+    lines = []
+    for r in rows:
+        if filters.category and not (r.category and r.category.slug == filters.category):
+            continue
+        if not all(t in r.haystack for t in terms):
+            continue
+        if isinstance(r, Row):
+            lines.append(Line(r, cells=r.cells_for(shown)))
+        else:
+            lines.append(Line(r, values=[(p, r.values.get(p.slug, "")) for p in shown]))
+    return Comparison(filters, providers, shown, categories, lines, notices, total)
 
 
 @bp.get("/compare")
@@ -182,22 +179,16 @@ def index() -> Response:
 
 def _export_rows(c: Comparison) -> list[dict[str, Any]]:
     out = []
-    for r in c.rows:
+    for line in c.rows:
+        if isinstance(line.row, Row):
+            out.append(as_dict(line.row, c.shown))
+            continue
         out.append({
-            "kind": r.kind,
-            "slug": r.slug,
-            "name": r.name,
-            "category": r.category.slug if r.category else None,
-            "core": r.core,
-            "cells": {
-                cell.provider.slug: {
-                    "label": cell.label,
-                    "services": [{"name": s.name, "url": s.url} for s in cell.services],
-                } for cell in r.cells
-            },
-            "note": r.note,
-            "source_url": r.source_url,
-            "verified_on": r.verified_on.isoformat(),
+            "kind": "fact", "slug": line.slug, "name": line.name, "category": None,
+            "core": False,
+            "cells": {p.slug: {"label": value, "services": []} for p, value in line.values},
+            "note": line.note, "source_url": line.source_url,
+            "verified_on": line.verified_on.isoformat(),
         })
     return out
 
@@ -227,11 +218,18 @@ def export_csv() -> Response:
     for p in c.shown:
         header += [p.short_name, f"{p.short_name} services"]
     writer.writerow([*header, "source_url", "verified_on"])
-    for r in c.rows:
-        line = [r.kind, r.slug, r.name, r.category.slug if r.category else ""]
-        for cell in r.cells:
-            line += [cell.label, "; ".join(s.name for s in cell.services)]
-        writer.writerow([_csv_safe(v) for v in [*line, r.source_url, r.verified_on.isoformat()]])
+    for line in c.rows:
+        out = [line.kind, line.slug, line.name, line.category.slug if line.category else ""]
+        if isinstance(line.row, Row):
+            for cell in line.cells:
+                names = [s.name for s in cell.services]
+                names += [f"{s.name} ({s.lifecycle.label.lower()})" for s in cell.legacy]
+                out += [cell.title or ("No equivalent" if cell.none else ""), "; ".join(names)]
+        else:
+            for _, value in line.values:
+                out += [value, ""]
+        writer.writerow([_csv_safe(v) for v in [*out, line.source_url,
+                                                line.verified_on.isoformat()]])
     response = make_response(buffer.getvalue())
     response.mimetype = "text/csv"
     response.charset = "utf-8"

@@ -18,6 +18,7 @@ from werkzeug.routing import BuildError
 
 from .. import models as m
 from ..content import content_version, forget, per_version
+from ..hub.capabilities import spine
 from ..models import db
 from . import engine
 from .types import (
@@ -92,20 +93,16 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
             aliases=tuple(a.name for a in s.aliases), url=_service_url(p, s.slug),
         )
 
-    capabilities = []
-    for c in session.scalars(
-        sa.select(m.Capability).order_by(m.Capability.position, m.Capability.slug)
-        .options(selectinload(m.Capability.service_links))
-    ):
-        per_provider: dict[str, list[str]] = {p.slug: [] for p in providers}
-        for link in sorted(c.service_links, key=lambda link: link.position):
-            key = key_of[link.service_id]
-            per_provider[key.split("/", 1)[0]].append(key)
-        capabilities.append(CapabilityFact(
-            slug=c.slug, name=c.name, category=category_slug[c.category_id],
-            services={p: tuple(keys) for p, keys in per_provider.items()},
-            url=_compare_url(c.name, c.slug),
-        ))
+    # The equivalence rows come from the hub's spine (current offers only: a closed or retired
+    # product is never a right answer for "the equivalent").
+    capabilities = [
+        CapabilityFact(
+            slug=row.slug, name=row.name, category=row.category.slug,
+            services={p.slug: tuple(svc.key for svc in row.services_of(p.slug))
+                      for p in providers},
+            url=_compare_url(row.name, row.slug))
+        for row in sorted(spine().rows, key=lambda r: (r.position, r.slug))
+    ]
 
     practices = tuple(
         PracticeFact(provider=provider_slug[b.provider_id], slug=b.slug, number=b.number,

@@ -14,10 +14,12 @@ This module takes a session; it never imports ``request`` or ``g``.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from . import references
-from .schema import SEED_FILES, Record
+from .schema import OPTIONAL, SEED_FILES, SPLITTABLE, Record
 
 
 class SeedError(Exception):
@@ -39,6 +41,8 @@ class SeedError(Exception):
 class SeedData:
     files: dict[str, Record]
     version: str
+    # where each record of a split collection came from: file key -> [(file name, index)]
+    origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:  # seed.services → ServicesFile.services
         for parsed in self.files.values():
@@ -67,8 +71,8 @@ def _record_label(raw: Any, loc: Sequence[Any]) -> tuple[str, str]:
     return record, field or (str(loc[0]) if loc and len(loc) == 1 else "-")
 
 
-def _parse_file(path: Path, model: type[Record]) -> Record:
-    name = path.name
+def _parse_file(path: Path, model: type[Record], name: str | None = None) -> Record:
+    name = name or path.name
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -96,20 +100,62 @@ def _parse_file(path: Path, model: type[Record]) -> Record:
         raise SeedError("\n".join(lines)) from None
 
 
+def _list_field(model: type[Record]) -> str:
+    """The one list a collection file holds (``services`` of ServicesFile)."""
+    (name,) = model.model_fields
+    return name
+
+
+def _parse_collection(root: Path, name: str, model: type[Record]
+                      ) -> tuple[Record, list[tuple[str, int]] | None]:
+    """One collection: ``name`` itself and, for a splittable one, every ``<stem>/*.yaml`` too,
+    their lists merged in file-name order (with each record's file and index, for messages)."""
+    stem = name.removesuffix(".yaml")
+    parts: list[Path] = []
+    if (root / name).is_file():
+        parts.append(root / name)
+    if name in SPLITTABLE and (root / stem).is_dir():
+        parts += sorted((root / stem).glob("*.yaml"))
+    if not parts:
+        if name in OPTIONAL:
+            return model.model_validate({_list_field(model): []}), None
+        if name in SPLITTABLE:
+            raise SeedError(f"{name}: file is missing from {root} (and there is no {stem}/ "
+                            "directory of files)")
+        return _parse_file(root / name, model), None  # raises: the file is missing
+    if name not in SPLITTABLE or parts == [root / name]:
+        return _parse_file(root / name, model), None
+    key = _list_field(model)
+    merged: list[Any] = []
+    origins: list[tuple[str, int]] = []
+    for path in parts:
+        label = str(path.relative_to(root))
+        records = getattr(_parse_file(path, model, label), key)
+        merged.extend(records)
+        origins.extend((label, i) for i in range(len(records)))
+    return model.model_construct(**{key: merged}), origins
+
+
 def read_seed(seed_dir: str | Path) -> SeedData:
     """Parse and check every file of ``seed_dir``; raise :class:`SeedError` on the first bad one."""
     root = Path(seed_dir)
     if not root.is_dir():
         raise SeedError(f"{root}: not a directory")
-    files = {name: _parse_file(root / name, model) for name, model in SEED_FILES.items()}
-    errors = references.check(files)
+    files: dict[str, Record] = {}
+    origins: dict[str, list[tuple[str, int]]] = {}
+    for name, model in SEED_FILES.items():
+        files[name], where = _parse_collection(root, name, model)
+        if where is not None:
+            origins[name] = where
+    errors = references.check(files, origins)
     if errors:
         raise SeedError(references.summarise(errors))
     canonical = json.dumps(
         {name: parsed.model_dump(mode="json") for name, parsed in files.items()},
         sort_keys=True, ensure_ascii=False,
     )
-    return SeedData(files=files, version=hashlib.sha256(canonical.encode()).hexdigest()[:16])
+    return SeedData(files=files, version=hashlib.sha256(canonical.encode()).hexdigest()[:16],
+                    origins=origins)
 
 
 # ----------------------------------------------------------------------------- phase 2: load
@@ -148,10 +194,48 @@ class _Sync:
         return result
 
     def delete_stale(self) -> None:
+        # A service leaving the seed may name another leaving one as its successor.
+        for obj in self.stale:
+            if isinstance(obj, m.Service) and obj.successor_id is not None:
+                obj.successor_id = None
+        self.session.flush()
         for obj in reversed(self.stale):
             self.session.delete(obj)
             self.changed += 1
         self.session.flush()
+
+
+def _plain(value: Any) -> Any:
+    """A validated seed value as the database stores it: URLs as text, records and lists as
+    JSON-ready values (dates stay dates at the top level, where Date columns take them)."""
+    if isinstance(value, Record):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is not None and not isinstance(value, (str, int, float, bool, dt.date)):
+        return str(value)  # HttpUrl
+    return value
+
+
+@functools.cache
+def _columns(model: type) -> frozenset[str]:
+    return frozenset(attr.key for attr in sa.inspect(model).column_attrs)
+
+
+def _row(record: Record, model: type, **extra: Any) -> dict[str, Any]:
+    """The column values of ``model`` that ``record`` has under the same name, plus ``extra``.
+
+    Field maps come from the pydantic model: a seed field that is also a column of the table
+    is copied as is, so a new plain field is spelled twice (schema, model), not four times.
+    Fields without a column of that name (references by slug, nested records) are mapped by
+    the caller in ``extra``."""
+    columns = _columns(model)
+    row = {name: _plain(getattr(record, name)) for name in type(record).model_fields
+           if name in columns and name not in extra}
+    row.update(extra)
+    return row
 
 
 def _url(u: Any) -> str:
@@ -166,119 +250,124 @@ def load_seed(session: Session, seed: SeedData) -> dict[str, int]:
     sync.rows(m.SiteText, ("key",), [
         {"key": k, "value": v} for k, v in f["site.yaml"].texts.items()])
     cats = sync.rows(m.Category, ("slug",), [
-        {"slug": c.slug, "name": c.name, "icon": c.icon, "description": c.description,
-         "position": i} for i, c in enumerate(f["categories.yaml"].categories)])
+        _row(c, m.Category, position=i) for i, c in enumerate(f["categories.yaml"].categories)])
     cat_id = {k[0]: o.id for k, o in cats.items()}
 
     provs = sync.rows(m.Provider, ("slug",), [
-        {"slug": p.slug, "name": p.name, "short_name": p.short_name, "color": p.color,
-         "icon": p.icon, "tagline": p.tagline, "tags": list(p.tags),
-         "summary_line": p.summary_line, "stats": [s.model_dump() for s in p.stats],
-         "docs_url": _url(p.docs_url), "position": i}
-        for i, p in enumerate(f["providers.yaml"].providers)])
+        _row(p, m.Provider, position=i) for i, p in enumerate(f["providers.yaml"].providers)])
     prov_id = {k[0]: o.id for k, o in provs.items()}
 
+    services_in = f["services.yaml"].services
     services = sync.rows(m.Service, ("provider_id", "slug"), [
-        {"provider_id": prov_id[s.provider], "slug": s.slug, "name": s.name,
-         "short_name": s.short_name, "category_id": cat_id[s.category], "summary": s.summary,
-         "description": s.description, "docs_url": _url(s.docs_url), "icon": s.icon,
-         "card_label": s.card.label if s.card else "",
-         "card_position": s.card.position if s.card else None,
-         "card_title": s.card.title if s.card else "",
-         "card_text": s.card.text if s.card else "",
-         "featured_position": s.featured.position if s.featured else None,
-         "featured_title": s.featured.title if s.featured else "",
-         "featured_label": s.featured.label if s.featured else ""}
-        for s in f["services.yaml"].services])
+        _row(s, m.Service, provider_id=prov_id[s.provider], category_id=cat_id[s.category],
+             card_label=s.card.label if s.card else "",
+             card_position=s.card.position if s.card else None,
+             card_title=s.card.title if s.card else "",
+             card_text=s.card.text if s.card else "",
+             featured_position=s.featured.position if s.featured else None,
+             featured_title=s.featured.title if s.featured else "",
+             featured_label=s.featured.label if s.featured else "",
+             status=s.lifecycle.status, status_since=s.lifecycle.since,
+             status_ends=s.lifecycle.ends, status_note=s.lifecycle.note,
+             status_source_url=_url(s.lifecycle.source_url),
+             status_verified_on=s.lifecycle.verified_on)
+        for s in services_in])
     svc_id = {(s.provider, s.slug): services[(prov_id[s.provider], s.slug)].id
-              for s in f["services.yaml"].services}
+              for s in services_in}
+    for s in services_in:  # successors point at rows that now all exist
+        obj = services[(prov_id[s.provider], s.slug)]
+        successor = svc_id[(s.provider, s.lifecycle.successor)] if s.lifecycle.successor else None
+        if obj.successor_id != successor:
+            obj.successor_id = successor
+            sync.changed += 1
     sync.rows(m.ServiceAlias, ("service_id", "name"), [
-        {"service_id": svc_id[(s.provider, s.slug)], "name": a.name, "note": a.note,
-         "position": i}
-        for s in f["services.yaml"].services for i, a in enumerate(s.aliases)])
+        _row(a, m.ServiceAlias, service_id=svc_id[(s.provider, s.slug)], position=i)
+        for s in services_in for i, a in enumerate(s.aliases)])
 
-    caps_in = f["capabilities.yaml"].capabilities
+    # The seed page's core rows first, in its order; then every other row in file order.
+    caps_in = sorted(f["capabilities.yaml"].capabilities,
+                     key=lambda c: (c.core is None, c.core or 0))
     caps = sync.rows(m.Capability, ("slug",), [
-        {"slug": c.slug, "name": c.name, "icon": c.icon, "category_id": cat_id[c.category],
-         "description": c.description, "core": c.core, "position": i,
-         "source_url": _url(c.source_url), "verified_on": c.verified_on}
+        _row(c, m.Capability, category_id=cat_id[c.category], core=c.core is not None,
+             position=i)
         for i, c in enumerate(caps_in)])
     cap_id = {k[0]: o.id for k, o in caps.items()}
     sync.rows(m.CapabilityCell, ("capability_id", "provider_id"), [
-        {"capability_id": cap_id[c.slug], "provider_id": prov_id[p], "label": cell.label}
+        _row(cell, m.CapabilityCell, capability_id=cap_id[c.slug], provider_id=prov_id[p],
+             none_note=cell.none)
         for c in caps_in for p, cell in c.cells.items()])
     sync.rows(m.CapabilityService, ("capability_id", "service_id"), [
-        {"capability_id": cap_id[c.slug], "service_id": svc_id[(p, sl)], "position": i}
-        for c in caps_in for p, cell in c.cells.items() for i, sl in enumerate(cell.services)])
+        {"capability_id": cap_id[c.slug], "service_id": svc_id[(p, sl)], "position": i,
+         "legacy": i >= len(cell.services)}
+        for c in caps_in for p, cell in c.cells.items()
+        for i, sl in enumerate([*cell.services, *cell.legacy])])
     sync.rows(m.CompareFact, ("slug",), [
-        {"slug": x.slug, "name": x.name, "icon": x.icon, "position": i, "values": dict(x.values),
-         "note": x.note, "source_url": _url(x.source_url), "verified_on": x.verified_on}
-        for i, x in enumerate(f["compare_facts.yaml"].facts)])
+        _row(x, m.CompareFact, position=i) for i, x in enumerate(f["compare_facts.yaml"].facts)])
 
     provs_in = f["providers.yaml"].providers
     sections = sync.rows(m.ProviderSection, ("provider_id", "kind"), [
-        {"provider_id": prov_id[p.slug], "kind": s.kind, "title": s.title, "position": i}
+        _row(s, m.ProviderSection, provider_id=prov_id[p.slug], position=i)
         for p in provs_in for i, s in enumerate(p.sections)])
     sync.rows(m.ProviderListItem, ("section_id", "position"), [
-        {"section_id": sections[(prov_id[p.slug], s.kind)].id, "position": j, "name": it.name,
-         "text": it.text, "service_id": svc_id[(p.slug, it.service)] if it.service else None}
+        _row(it, m.ProviderListItem, section_id=sections[(prov_id[p.slug], s.kind)].id,
+             position=j, service_id=svc_id[(p.slug, it.service)] if it.service else None)
         for p in provs_in for s in p.sections for j, it in enumerate(s.items)])
 
     sync.rows(m.BestPractice, ("provider_id", "number"), [
-        {"provider_id": prov_id[b.provider], "slug": b.slug, "number": b.number, "icon": b.icon,
-         "title": b.title, "text": b.text, "pillar": b.pillar}
+        _row(b, m.BestPractice, provider_id=prov_id[b.provider])
         for b in f["best_practices.yaml"].best_practices])
     sync.rows(m.CodeSample, ("provider_id", "slug"), [
-        {"provider_id": prov_id[c.provider], "slug": c.slug, "title": c.title,
-         "language": c.language, "code": c.code, "position": i}
+        _row(c, m.CodeSample, provider_id=prov_id[c.provider], position=i)
         for i, c in enumerate(f["code_samples.yaml"].code_samples)])
 
     sync.rows(m.Architecture, ("slug",), [
-        {"slug": a.slug, "group": a.group, "kind": a.kind, "title": a.title, "lead": a.lead,
-         "heading": a.heading, "tagline": a.tagline, "icon": a.icon, "badges": list(a.badges),
-         "summary": a.summary, "components_title": a.components_title,
-         "components": [c.model_dump() for c in a.components],
-         "advantages": list(a.advantages), "limitations": list(a.limitations),
-         "use_cases": list(a.use_cases), "cards_title": a.cards_title,
-         "cards": [c.model_dump() for c in a.cards],
-         "diagram": a.diagram.model_dump(by_alias=True), "position": i}
+        _row(a, m.Architecture, position=i)
         for i, a in enumerate(f["architectures.yaml"].architectures)])
 
     devops = f["devops.yaml"]
-    stages = sync.rows(m.PipelineStage, ("slug",), [
-        {"slug": s.slug, "number": s.number, "name": s.name, "text": s.text, "icon": s.icon}
-        for s in devops.stages])
+    stages = sync.rows(m.PipelineStage, ("slug",), [_row(s, m.PipelineStage)
+                                                    for s in devops.stages])
     sync.rows(m.StageTool, ("stage_id", "provider_id"), [
-        {"stage_id": stages[(s.slug,)].id, "provider_id": prov_id[p], "label": t.label,
-         "note": t.note, "service_id": svc_id[(p, t.service)] if t.service else None}
+        _row(t, m.StageTool, stage_id=stages[(s.slug,)].id, provider_id=prov_id[p],
+             service_id=svc_id[(p, t.service)] if t.service else None)
         for s in devops.stages for p, t in s.tools.items()])
     sync.rows(m.ThirdPartyTool, ("slug",), [
-        {"slug": t.slug, "name": t.name, "icon": t.icon, "text": t.text,
-         "description": t.description, "url": _url(t.url), "position": i}
+        _row(t, m.ThirdPartyTool, url=_url(t.url), position=i)
         for i, t in enumerate(devops.third_party)])
 
     sync.rows(m.LearningResource, ("provider_id", "slug"), [
-        {"provider_id": prov_id[r.provider], "kind": r.kind, "slug": r.slug, "title": r.title,
-         "code": r.code, "level": r.level, "text": r.text, "url": _url(r.url),
-         "exam_slug": r.exam or "", "position": i}
+        _row(r, m.LearningResource, provider_id=prov_id[r.provider], exam_slug=r.exam or "",
+             position=i)
         for i, r in enumerate(f["learning.yaml"].resources)])
 
     exams_in = f["exams.yaml"].exams
     exams = sync.rows(m.Exam, ("slug",), [
-        {"slug": e.slug, "provider_id": prov_id[e.provider], "code": e.code, "name": e.name,
-         "level": e.level, "guide_version": e.guide_version, "guide_date": e.guide_date,
-         "question_count": e.question_count, "question_count_note": e.question_count_note,
-         "duration_minutes": e.duration_minutes, "item_types": list(e.item_types),
-         "pass_mark": e.pass_mark, "readiness_mark": e.readiness_mark,
-         "scale_min": e.scale_min, "scale_max": e.scale_max, "pass_note": e.pass_note,
-         "scoring": e.scoring, "scoring_note": e.scoring_note,
-         "source_url": _url(e.source_url), "position": i}
+        _row(e, m.Exam, provider_id=prov_id[e.provider], position=i)
         for i, e in enumerate(exams_in)])
     sync.rows(m.ExamDomain, ("exam_id", "position"), [
-        {"exam_id": exams[(e.slug,)].id, "position": j, "name": d.name,
-         "weight_min": d.weight_range[0], "weight_max": d.weight_range[1],
-         "topics": list(d.topics)}
+        _row(d, m.ExamDomain, exam_id=exams[(e.slug,)].id, position=j,
+             weight_min=d.weight_range[0], weight_max=d.weight_range[1])
         for e in exams_in for j, d in enumerate(e.domains)])
+
+    groups_in = f["decisions.yaml"].groups
+    groups = sync.rows(m.DecisionGroup, ("slug",), [
+        _row(g, m.DecisionGroup, position=i) for i, g in enumerate(groups_in)])
+    group_id = {k[0]: o.id for k, o in groups.items()}
+    # Common facets have no group: NULL never matches in a unique key, so sync them apart.
+    sync.rows(m.FacetDef, ("group_id", "key"), [
+        _row(d, m.FacetDef, group_id=None, position=i)
+        for i, d in enumerate(f["facets.yaml"].facets)], where=m.FacetDef.group_id.is_(None))
+    sync.rows(m.FacetDef, ("group_id", "key"), [
+        _row(d, m.FacetDef, group_id=group_id[g.slug], position=i)
+        for g in groups_in for i, d in enumerate(g.facets)],
+        where=m.FacetDef.group_id.is_not(None))
+    sync.rows(m.ServiceFacet, ("group_id", "service_id", "facet_key"), [
+        {"group_id": group_id[g.slug], "service_id": svc_id[(sf.provider, sf.slug)],
+         "facet_key": key, "value": _plain(getattr(raw, "value", raw)),
+         "note": getattr(raw, "note", ""),
+         "source_url": _url(getattr(raw, "source_url", None) or sf.source_url),
+         "verified_on": sf.verified_on, "position": j}
+        for g in groups_in for sf in g.services for j, (key, raw) in enumerate(sf.facets.items())])
 
     sync.delete_stale()
 
@@ -287,6 +376,8 @@ def load_seed(session: Session, seed: SeedData) -> dict[str, int]:
         "capabilities": len(caps), "architectures": len(f["architectures.yaml"].architectures),
         "best_practices": len(f["best_practices.yaml"].best_practices),
         "learning_resources": len(f["learning.yaml"].resources), "exams": len(exams),
+        "decision_groups": len(groups),
+        "decision_facts": sum(len(sf.facets) for g in groups_in for sf in g.services),
     }
     meta = session.get(m.ContentMeta, 1)
     if meta is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schema import QUESTION_KINDS, TOPIC_RE, Record
+from .schema import NOT_CURRENT, QUESTION_KINDS, TOPIC_RE, FacetDef, Record
 
 MAX_SHOWN = 8
 
@@ -21,6 +21,15 @@ class Refs:
     """Collects reference errors, each naming file, record and field."""
 
     errors: list[str] = field(default_factory=list)
+    # split collections: file key -> (file name, index in that file) of each merged record
+    origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def at(self, file: str, coll: str, i: int, slug: str) -> tuple[str, str]:
+        """The file and record label of record ``i`` of a (possibly split) collection."""
+        where = self.origins.get(file)
+        if where is not None and i < len(where):
+            file, i = where[i]
+        return file, f"{coll}[{i}] (slug '{slug}')"
 
     def check(self, ok: bool, file: str, record: str, field: str, msg: str) -> None:
         if not ok:
@@ -45,6 +54,7 @@ class Known:
     capabilities: frozenset[str]
     architectures: frozenset[str]
     exams: frozenset[str]
+    status: dict[tuple[str, str], str] = field(default_factory=dict)  # lifecycle status
 
 
 def _known(f: dict[str, Record]) -> Known:
@@ -55,7 +65,20 @@ def _known(f: dict[str, Record]) -> Known:
         capabilities=frozenset(c.slug for c in f["capabilities.yaml"].capabilities),
         architectures=frozenset(a.slug for a in f["architectures.yaml"].architectures),
         exams=frozenset(e.slug for e in f["exams.yaml"].exams),
+        status={(s.provider, s.slug): s.lifecycle.status for s in f["services.yaml"].services},
     )
+
+
+def _unique_split(refs: Refs, file: str, coll: str, keys: list[Any],
+                  what: str = "slug") -> None:
+    """Like :meth:`Refs.unique`, naming the file of a split collection where the repeat is."""
+    seen: set[Any] = set()
+    for i, key in enumerate(keys):
+        label = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+        where, rec = refs.at(file, coll, i, label)
+        refs.check(key not in seen, where, rec.replace("(slug ", f"({what} "), what,
+                   f"duplicate {what} '{label}'")
+        seen.add(key)
 
 
 def _rec(coll: str, i: int, slug: str) -> str:
@@ -77,20 +100,27 @@ def check_categories_and_providers(f: dict[str, Record], k: Known, refs: Refs) -
 
 def check_services(f: dict[str, Record], k: Known, refs: Refs) -> None:
     services = f["services.yaml"].services
-    refs.unique("services.yaml", "services", [(s.provider, s.slug) for s in services],
-                "provider/slug")
+    _unique_split(refs, "services.yaml", "services", [(s.provider, s.slug) for s in services],
+                  "provider/slug")
     names: dict[tuple[str, str], str] = {}
     for i, s in enumerate(services):
-        rec = _rec("services", i, s.slug)
-        refs.check(s.provider in k.providers, "services.yaml", rec, "provider",
+        file, rec = refs.at("services.yaml", "services", i, s.slug)
+        refs.check(s.provider in k.providers, file, rec, "provider",
                    f"unknown provider '{s.provider}'")
-        refs.check(s.category in k.categories, "services.yaml", rec, "category",
+        refs.check(s.category in k.categories, file, rec, "category",
                    f"unknown category '{s.category}'")
         for n in [s.name, *(a.name for a in s.aliases)]:
             key = (s.provider, n.casefold())
-            refs.check(names.get(key, s.slug) == s.slug, "services.yaml", rec, "name",
+            refs.check(names.get(key, s.slug) == s.slug, file, rec, "name",
                        f"name '{n}' is already used by service '{names.get(key)}'")
             names.setdefault(key, s.slug)
+        life = s.lifecycle
+        if life.successor is not None:
+            refs.check((s.provider, life.successor) in k.services, file, rec,
+                       "lifecycle.successor",
+                       f"unknown service '{life.successor}' of provider '{s.provider}'")
+            refs.check(life.successor != s.slug, file, rec, "lifecycle.successor",
+                       "a service cannot succeed itself")
     for p in sorted(k.providers):
         for attr, fld in (("card", "card.position"), ("featured", "featured.position")):
             positions = [getattr(s, attr).position for s in services
@@ -102,19 +132,33 @@ def check_services(f: dict[str, Record], k: Known, refs: Refs) -> None:
 
 def check_capabilities(f: dict[str, Record], k: Known, refs: Refs) -> None:
     caps = f["capabilities.yaml"].capabilities
-    refs.unique("capabilities.yaml", "capabilities", [c.slug for c in caps])
+    _unique_split(refs, "capabilities.yaml", "capabilities", [c.slug for c in caps])
     for i, c in enumerate(caps):
-        rec = _rec("capabilities", i, c.slug)
-        refs.check(c.category in k.categories, "capabilities.yaml", rec, "category",
+        file, rec = refs.at("capabilities.yaml", "capabilities", i, c.slug)
+        refs.check(c.category in k.categories, file, rec, "category",
                    f"unknown category '{c.category}'")
+        for p in sorted(k.providers - set(c.cells)):
+            refs.check(False, file, rec, f"cells.{p}",
+                       "missing: give the services, or 'none' with a note")
         for p, cell in c.cells.items():
-            refs.check(p in k.providers, "capabilities.yaml", rec, f"cells.{p}",
-                       f"unknown provider '{p}'")
+            refs.check(p in k.providers, file, rec, f"cells.{p}", f"unknown provider '{p}'")
+            listed = [*cell.services, *cell.legacy]
+            for part, slugs in (("services", cell.services), ("legacy", cell.legacy)):
+                for sl in slugs:
+                    refs.check((p, sl) in k.services, file, rec, f"cells.{p}.{part}",
+                               f"unknown service '{sl}' of provider '{p}'")
+            refs.check(len(set(listed)) == len(listed), file, rec, f"cells.{p}.services",
+                       "a service is listed twice")
             for sl in cell.services:
-                refs.check((p, sl) in k.services, "capabilities.yaml", rec,
-                           f"cells.{p}.services", f"unknown service '{sl}' of provider '{p}'")
-            refs.check(len(set(cell.services)) == len(cell.services), "capabilities.yaml", rec,
-                       f"cells.{p}.services", "a service is listed twice")
+                status = k.status.get((p, sl), "ga")
+                refs.check(status not in NOT_CURRENT, file, rec, f"cells.{p}.services",
+                           f"service '{sl}' is {status}: it cannot be offered as the current "
+                           "equivalent (list it under 'legacy')")
+            for sl in cell.legacy:
+                status = k.status.get((p, sl), "ga")
+                refs.check(status in NOT_CURRENT, file, rec, f"cells.{p}.legacy",
+                           f"service '{sl}' is {status}: only closed, deprecated or retired "
+                           "services are legacy")
     facts = f["compare_facts.yaml"].facts
     refs.unique("compare_facts.yaml", "facts", [x.slug for x in facts])
     for i, fact in enumerate(facts):
@@ -195,15 +239,86 @@ def check_exams(f: dict[str, Record], k: Known, refs: Refs) -> None:
                            f"domains[{j}].topics", f"unknown {match.group(1)} '{match.group(2)}'")
 
 
+def _value_error(defn: FacetDef, value: Any) -> str | None:
+    """Why ``value`` does not fit facet ``defn``, or None."""
+    kind = defn.type
+    if kind == "bool":
+        return None if isinstance(value, bool) else "expected true or false"
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else f"expected a number of {defn.unit}"
+    if kind == "enum":
+        if isinstance(value, str) and value in defn.values:
+            return None
+        return f"'{value}' is not one of {sorted(defn.values)}"
+    if kind == "set":
+        if not isinstance(value, list) or not value:
+            return f"expected a list of {sorted(defn.values)}"
+        bad = [v for v in value if v not in defn.values]
+        return f"unknown value(s) {bad}; allowed {sorted(defn.values)}" if bad else None
+    if kind == "text":
+        ok = isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
+        return None if ok else "expected a list of short phrases"
+    return f"unknown facet type '{kind}'"  # pragma: no cover - the schema's Literal holds
+
+
+def check_decisions(f: dict[str, Record], k: Known, refs: Refs) -> None:
+    """Groups name existing rows; every fact names a service of the group's rows, a facet of
+    the common or the group's vocabulary, and a value that fits it."""
+    common = {d.key: d for d in f["facets.yaml"].facets}
+    refs.unique("facets.yaml", "facets", [d.key for d in f["facets.yaml"].facets], "key")
+    groups = f["decisions.yaml"].groups
+    _unique_split(refs, "decisions.yaml", "groups", [g.slug for g in groups])
+    members: dict[str, set[tuple[str, str]]] = {}
+    for c in f["capabilities.yaml"].capabilities:
+        members[c.slug] = {(p, sl) for p, cell in c.cells.items()
+                           for sl in (*cell.services, *cell.legacy)}
+    for i, g in enumerate(groups):
+        file, rec = refs.at("decisions.yaml", "groups", i, g.slug)
+        for cap in g.capabilities:
+            refs.check(cap in k.capabilities, file, rec, "capabilities",
+                       f"unknown capability '{cap}'")
+        own = {d.key: d for d in g.facets}
+        for key in own:
+            refs.check(key not in common, file, rec, f"facets.{key}",
+                       "already defined in facets.yaml (the common vocabulary)")
+        vocab = {**common, **own}
+        in_rows = set().union(*(members.get(c, set()) for c in g.capabilities))
+        seen: set[str] = set()
+        for j, sf in enumerate(g.services):
+            where = f"services[{j}] ({sf.service})"
+            refs.check(sf.service not in seen, file, rec, where, "service listed twice")
+            seen.add(sf.service)
+            key = (sf.provider, sf.slug)
+            if key not in k.services:
+                refs.check(False, file, rec, f"{where}.service",
+                           f"unknown service '{sf.service}'")
+                continue
+            refs.check(key in in_rows, file, rec, f"{where}.service",
+                       f"'{sf.service}' is in none of the group's capability rows")
+            for fk, raw in sf.facets.items():
+                defn = vocab.get(fk)
+                if defn is None:
+                    refs.check(False, file, rec, f"{where}.facets.{fk}",
+                               f"unknown facet '{fk}' (not in facets.yaml nor the group's "
+                               "facets)")
+                    continue
+                value = getattr(raw, "value", raw)
+                problem = _value_error(defn, value)
+                refs.check(problem is None, file, rec, f"{where}.facets.{fk}", problem or "")
+
+
 CHECKS: tuple[Callable[[dict[str, Record], Known, Refs], None], ...] = (
     check_categories_and_providers, check_services, check_capabilities,
     check_practices_and_samples, check_architectures, check_devops, check_learning, check_exams,
+    check_decisions,
 )
 
 
-def check(files: dict[str, Record]) -> list[str]:
+def check(files: dict[str, Record],
+          origins: dict[str, list[tuple[str, int]]] | None = None) -> list[str]:
     """Every reference error of a parsed seed (empty when it is consistent)."""
-    refs = Refs()
+    refs = Refs(origins=dict(origins or {}))
     known = _known(files)
     for run in CHECKS:
         run(files, known, refs)

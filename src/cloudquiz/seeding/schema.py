@@ -128,6 +128,37 @@ class Featured(Record):
     label: Text
 
 
+LIFECYCLE_STATUSES = ("ga", "preview", "closed", "deprecated", "retired")
+# A service in one of these states is not offered to someone starting today: it may be shown
+# (annotated) but never as the current equivalent of anything.
+NOT_CURRENT = frozenset({"closed", "deprecated", "retired"})
+
+
+class Lifecycle(Record):
+    """Where a service stands: generally available, preview, closed to new customers,
+    deprecated (support ends on a known date) or retired (gone). Anything but ``ga`` needs the
+    date, a sentence for users and the provider's own page saying so."""
+
+    status: Literal["ga", "preview", "closed", "deprecated", "retired"] = "ga"
+    since: dt.date | None = None  # when the status took effect (or was announced)
+    ends: dt.date | None = None  # a scheduled end of support / shutdown, when one is announced
+    successor: Slug | None = None  # the provider's own replacement (a service of the same provider)
+    note: str = ""  # one sentence in our words: "Closed to new customers since 17 June 2024; …"
+    source_url: Url | None = None
+    verified_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _documented(self) -> Lifecycle:
+        if self.status != "ga":
+            missing = [name for name in ("since", "source_url", "verified_on")
+                       if getattr(self, name) is None]
+            if not self.note:
+                missing.append("note")
+            if missing:
+                raise ValueError(f"status '{self.status}' needs {', '.join(missing)}")
+        return self
+
+
 class ServiceIn(Record):
     provider: Slug
     slug: Slug
@@ -141,6 +172,7 @@ class ServiceIn(Record):
     card: Card | None = None
     featured: Featured | None = None
     aliases: list[Alias] = []
+    lifecycle: Lifecycle = Lifecycle()
 
 
 class ServicesFile(Record):
@@ -151,8 +183,23 @@ class ServicesFile(Record):
 
 
 class Cell(Record):
-    label: Text
-    services: list[Slug] = Field(min_length=1)
+    """One provider's offer for a need: the services that meet it today, or a note saying why
+    there is no equivalent. Closed, deprecated or retired products go in ``legacy`` (shown,
+    annotated, never offered as current)."""
+
+    label: str = ""  # how the table names the offer when it is not the services' short names
+    services: list[Slug] = []
+    legacy: list[Slug] = []
+    none: str = ""  # "No equivalent": what to use instead, or why the provider has none
+    note: str = ""  # how this offer differs from the others, in one short sentence
+
+    @model_validator(mode="after")
+    def _offer_or_none(self) -> Cell:
+        if self.services and self.none:
+            raise ValueError("give services or 'none', not both")
+        if not self.services and not self.none:
+            raise ValueError("give the services that meet the need, or 'none' with a note")
+        return self
 
 
 class CapabilityIn(Record):
@@ -161,9 +208,12 @@ class CapabilityIn(Record):
     icon: str = ""
     category: Slug
     description: str = ""
-    core: bool = False
+    # rank in the seed page's own comparison table (1-12): those rows come first, in that order
+    core: Annotated[int, Field(ge=1, le=99)] | None = None
     cells: dict[ProviderSlug, Cell]
+    keywords: list[Text] = []  # other words people search for ("spot", "preemptible", "kafka")
     source_url: Url
+    see_also: list[Url] = []  # the other official comparison tables listing the row
     verified_on: dt.date
 
 
@@ -394,6 +444,103 @@ class ExamsFile(Record):
     exams: list[ExamIn]
 
 
+# ----------------------------------------------------------------------------- decision facts
+
+
+FACET_TYPES = ("enum", "set", "bool", "number", "text")
+FacetKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+ValueKey = Annotated[str, Field(pattern=SLUG_RE, max_length=60)]
+
+
+class FacetDef(Record):
+    """One decision facet of the vocabulary: what it means, its type and allowed values.
+
+    ``enum`` takes one of ``values``, ``set`` a list of them, ``bool`` true/false, ``number`` a
+    number in ``unit`` (``better`` says which way is more capable), ``text`` a list of short
+    phrases (what a service is for, not for, its gotchas). ``phrases`` are the ways a scenario
+    states the facet as a requirement: keyed by value (enum, set), ``"true"``/``"false"`` (bool)
+    or ``at_least``/``at_most`` (number, with ``{value}`` and ``{unit}`` in the text)."""
+
+    key: FacetKey
+    label: Text
+    type: Literal["enum", "set", "bool", "number", "text"]
+    description: str = ""
+    unit: str = ""
+    better: Literal["higher", "lower"] | None = None
+    values: dict[ValueKey, Text] = {}
+    phrases: dict[str, list[Text]] = {}
+
+    @model_validator(mode="after")
+    def _shape(self) -> FacetDef:
+        if self.type in ("enum", "set") and not self.values:
+            raise ValueError(f"a {self.type} facet needs its values")
+        if self.type not in ("enum", "set") and self.values:
+            raise ValueError(f"a {self.type} facet takes no values")
+        if self.type == "number" and (not self.unit or self.better is None):
+            raise ValueError("a number facet needs a unit and 'better' (higher or lower)")
+        allowed: set[str] = set()
+        if self.type in ("enum", "set"):
+            allowed = set(self.values)
+        elif self.type == "bool":
+            allowed = {"true", "false"}
+        elif self.type == "number":
+            allowed = {"at_least", "at_most"}
+        unknown = sorted(set(self.phrases) - allowed)
+        if unknown:
+            raise ValueError(f"phrases for unknown value(s) {unknown}")
+        return self
+
+
+class FacetsFile(Record):
+    """The facets every group may use (management model, pricing model, scope, for/not for)."""
+
+    facets: list[FacetDef]
+
+
+FacetScalar = bool | int | float | str
+FacetValue = FacetScalar | list[str]
+
+
+class FacetFact(Record):
+    """A value with its own source, where it differs from the record's."""
+
+    value: FacetValue
+    note: str = ""
+    source_url: Url | None = None
+
+
+class ServiceFacts(Record):
+    """The decision facts of one service within a group, each from the provider's docs."""
+
+    service: Annotated[str, Field(pattern=r"^[a-z0-9-]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    source_url: Url
+    verified_on: dt.date
+    facets: dict[FacetKey, FacetValue | FacetFact] = Field(min_length=1)
+
+    @property
+    def provider(self) -> str:
+        return self.service.split("/", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.service.split("/", 1)[1]
+
+
+class DecisionGroup(Record):
+    """A group of capability rows that share a facet vocabulary, and its services' facts."""
+
+    slug: Slug
+    name: Text
+    description: str = ""
+    capabilities: list[Slug] = Field(min_length=1)
+    facets: list[FacetDef] = []
+    services: list[ServiceFacts] = []
+
+
+class DecisionsFile(Record):
+    groups: list[DecisionGroup]
+
+
 # The files of a seed directory, in load order, with the model of each.
 SEED_FILES: dict[str, type[Record]] = {
     "site.yaml": SiteFile,
@@ -408,4 +555,11 @@ SEED_FILES: dict[str, type[Record]] = {
     "devops.yaml": DevopsFile,
     "learning.yaml": LearningFile,
     "exams.yaml": ExamsFile,
+    "facets.yaml": FacetsFile,
+    "decisions.yaml": DecisionsFile,
 }
+# Collections that may also (or instead) be split into a directory of files of the same shape,
+# merged in file-name order: ``services.yaml`` and/or ``services/*.yaml``.
+SPLITTABLE = frozenset({"services.yaml", "capabilities.yaml", "decisions.yaml"})
+# Collections that may be absent (an empty list).
+OPTIONAL = frozenset({"facets.yaml", "decisions.yaml"})
