@@ -33,6 +33,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .geometry import (
+    Box,
+    FlowGeometry,
+    Point,
+    crosses,
+    exit_point,
+    fmt,
+    leave_t,
+    point_inside,
+    quad,
+    segment_hits,
+    snap_to_edge,
+    sub_quad,
+)
+
 WIDE = "wide"
 TALL = "tall"
 LAYOUTS = (WIDE, TALL)
@@ -110,163 +125,6 @@ class Style:
 DEFAULT_STYLE = Style()
 
 
-# ----------------------------------------------------------------------------- geometry
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class Box:
-    cx: float
-    cy: float
-    w: float
-    h: float
-
-    @property
-    def left(self) -> float:
-        return self.cx - self.w / 2
-
-    @property
-    def right(self) -> float:
-        return self.cx + self.w / 2
-
-    @property
-    def top(self) -> float:
-        return self.cy - self.h / 2
-
-    @property
-    def bottom(self) -> float:
-        return self.cy + self.h / 2
-
-    @property
-    def centre(self) -> Point:
-        return Point(self.cx, self.cy)
-
-    def on_edge(self, p: Point, tol: float = 1e-6) -> bool:
-        """Is ``p`` on the outline of the box (within ``tol``)?"""
-        inside = (self.left - tol <= p.x <= self.right + tol
-                  and self.top - tol <= p.y <= self.bottom + tol)
-        near = min(abs(p.x - self.left), abs(p.x - self.right),
-                   abs(p.y - self.top), abs(p.y - self.bottom)) <= tol
-        return inside and near
-
-    def overlaps(self, other: Box) -> bool:
-        return (self.left < other.right and other.left < self.right
-                and self.top < other.bottom and other.top < self.bottom)
-
-
-def exit_point(box: Box, origin: Point, dx: float, dy: float) -> Point:
-    """Where a ray from ``origin`` (inside ``box``) in direction (dx, dy) leaves the box."""
-    ts = []
-    if dx > 0:
-        ts.append((box.right - origin.x) / dx)
-    elif dx < 0:
-        ts.append((box.left - origin.x) / dx)
-    if dy > 0:
-        ts.append((box.bottom - origin.y) / dy)
-    elif dy < 0:
-        ts.append((box.top - origin.y) / dy)
-    t = max(0.0, min(ts)) if ts else 0.0
-    # Snapped onto the outline, so rounding cannot leave the point a hair inside.
-    return _snap_to_edge(box, Point(origin.x + t * dx, origin.y + t * dy))
-
-
-def _fmt(v: float) -> str:
-    text = f"{v:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-@dataclass(frozen=True)
-class FlowGeometry:
-    start: Point
-    end: Point
-    d: str
-    mid: Point
-
-
-def _snap_to_edge(box: Box, p: Point) -> Point:
-    """The point of the box's outline nearest to ``p`` (``p`` is on or next to it)."""
-    x = min(max(p.x, box.left), box.right)
-    y = min(max(p.y, box.top), box.bottom)
-    side = min((abs(x - box.left), 0), (abs(x - box.right), 1),
-               (abs(y - box.top), 2), (abs(y - box.bottom), 3))[1]
-    if side == 0:
-        x = box.left
-    elif side == 1:
-        x = box.right
-    elif side == 2:
-        y = box.top
-    else:
-        y = box.bottom
-    return Point(x, y)
-
-
-def _inside(box: Box, p: Point, pad: float = 0.0) -> bool:
-    return (box.left - pad < p.x < box.right + pad) and (box.top - pad < p.y < box.bottom + pad)
-
-
-def _quad(p0: Point, c: Point, p2: Point, t: float) -> Point:
-    u = 1 - t
-    return Point(u * u * p0.x + 2 * u * t * c.x + t * t * p2.x,
-                 u * u * p0.y + 2 * u * t * c.y + t * t * p2.y)
-
-
-def _sub_quad(p0: Point, c: Point, p2: Point, t0: float, t1: float) -> tuple[Point, Point, Point]:
-    """The exact control points of the part of a quadratic Bézier between t0 and t1."""
-    a, b = _quad(p0, c, p2, t0), _quad(p0, c, p2, t1)
-    # The tangent at t0 runs through the new control point; so does the one at t1.
-    d0 = Point(c.x - p0.x + t0 * (p0.x - 2 * c.x + p2.x), c.y - p0.y + t0 * (p0.y - 2 * c.y + p2.y))
-    k = t1 - t0
-    return a, Point(a.x + k * d0.x, a.y + k * d0.y), b
-
-
-def _leave_t(box: Box, p0: Point, c: Point, p2: Point, forward: bool) -> float:
-    """Where the curve leaves ``box``: the last t still inside it counting from t=0 (forward)
-    or from t=1 (backward), by bisection."""
-    lo, hi = (0.0, 1.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        inside = _inside(box, _quad(p0, c, p2, mid), 1e-9)
-        if forward:
-            lo, hi = (mid, hi) if inside else (lo, mid)
-        else:
-            lo, hi = (lo, mid) if inside else (mid, hi)
-    return (lo + hi) / 2
-
-
-def _crosses(points: Sequence[Point], obstacles: Sequence[Box], pad: float) -> bool:
-    for i in range(len(points) - 1):
-        p, q = points[i], points[i + 1]
-        for box in obstacles:
-            if _segment_hits(p, q, box, pad):
-                return True
-    return False
-
-
-def _segment_hits(p: Point, q: Point, box: Box, pad: float) -> bool:
-    """Does the segment p–q pass through ``box`` grown by ``pad`` (Liang–Barsky)?"""
-    dx, dy = q.x - p.x, q.y - p.y
-    t0, t1 = 0.0, 1.0
-    for pp, qq in ((-dx, p.x - (box.left - pad)), (dx, (box.right + pad) - p.x),
-                   (-dy, p.y - (box.top - pad)), (dy, (box.bottom + pad) - p.y)):
-        if pp == 0:
-            if qq < 0:
-                return False
-            continue
-        r = qq / pp
-        if pp < 0:
-            t0 = max(t0, r)
-        else:
-            t1 = min(t1, r)
-        if t0 > t1:
-            return False
-    return t0 < t1
-
-
 SMALL_BENDS = (34.0, -34.0, 60.0, -60.0)
 LARGE_BENDS = (90.0, -90.0, 125.0, -125.0)
 OBSTACLE_PAD = 4.0
@@ -286,7 +144,7 @@ class Router:
             for x in (box.left - gutter, box.right + gutter):
                 for y in (box.top - gutter, box.bottom + gutter):
                     p = Point(x, y)
-                    if not any(_inside(o, p, OBSTACLE_PAD / 2) for o in self.boxes):
+                    if not any(point_inside(o, p, OBSTACLE_PAD / 2) for o in self.boxes):
                         waypoints.append(p)
         self.points = [b.centre for b in self.boxes] + waypoints
         self.first_waypoint = len(self.boxes)
@@ -306,7 +164,7 @@ class Router:
                 k for k, (left, top, right, bottom) in enumerate(self._extents)
                 # Only boxes that overlap the segment's bounding box can be crossed.
                 if left < x1 and x0 < right and top < y1 and y0 < bottom
-                and _segment_hits(p, q, self.boxes[k], OBSTACLE_PAD / 2))
+                and segment_hits(p, q, self.boxes[k], OBSTACLE_PAD / 2))
             self._hits[key] = found
         return found
 
@@ -357,16 +215,16 @@ def _polyline_geometry(a: Box, b: Box, route: list[Point]) -> FlowGeometry:
     start = exit_point(a, a.centre, first.x - a.cx, first.y - a.cy)
     end = exit_point(b, b.centre, last.x - b.cx, last.y - b.cy)
     pts = [start, *route[1:-1], end]
-    d = [f"M{_fmt(start.x)},{_fmt(start.y)}"]
+    d = [f"M{fmt(start.x)},{fmt(start.y)}"]
     for k in range(1, len(pts) - 1):
         p, v, n = pts[k - 1], pts[k], pts[k + 1]
         r_in = min(CORNER_RADIUS, math.dist((p.x, p.y), (v.x, v.y)) / 2)
         r_out = min(CORNER_RADIUS, math.dist((v.x, v.y), (n.x, n.y)) / 2)
         before = _towards(v, p, r_in)
         after = _towards(v, n, r_out)
-        d.append(f"L{_fmt(before.x)},{_fmt(before.y)} Q{_fmt(v.x)},{_fmt(v.y)} "
-                 f"{_fmt(after.x)},{_fmt(after.y)}")
-    d.append(f"L{_fmt(end.x)},{_fmt(end.y)}")
+        d.append(f"L{fmt(before.x)},{fmt(before.y)} Q{fmt(v.x)},{fmt(v.y)} "
+                 f"{fmt(after.x)},{fmt(after.y)}")
+    d.append(f"L{fmt(end.x)},{fmt(end.y)}")
     # The badge sits halfway along the path.
     lengths = [math.dist((pts[k].x, pts[k].y), (pts[k + 1].x, pts[k + 1].y))
                for k in range(len(pts) - 1)]
@@ -404,9 +262,9 @@ def flow_geometry(a: Box, b: Box, offset: float = 0.0, obstacles: Sequence[Box] 
         start = Point(a.right, a.cy - a.h / 6)
         end = Point(a.right, a.cy + a.h / 6)
         reach = 30.0
-        d = (f"M{_fmt(start.x)},{_fmt(start.y)} "
-             f"C{_fmt(a.right + reach)},{_fmt(a.cy - a.h / 2)} "
-             f"{_fmt(a.right + reach)},{_fmt(a.cy + a.h / 2)} {_fmt(end.x)},{_fmt(end.y)}")
+        d = (f"M{fmt(start.x)},{fmt(start.y)} "
+             f"C{fmt(a.right + reach)},{fmt(a.cy - a.h / 2)} "
+             f"{fmt(a.right + reach)},{fmt(a.cy + a.h / 2)} {fmt(end.x)},{fmt(end.y)}")
         return FlowGeometry(start, end, d, Point(a.right + reach * 0.75, a.cy))
     dx, dy = b.cx - a.cx, b.cy - a.cy
     length = math.hypot(dx, dy)
@@ -420,10 +278,10 @@ def flow_geometry(a: Box, b: Box, offset: float = 0.0, obstacles: Sequence[Box] 
     start = exit_point(a, Point(a.cx + px, a.cy + py), ux, uy)
     end = exit_point(b, Point(b.cx + px, b.cy + py), -ux, -uy)
     straight = FlowGeometry(
-        start, end, f"M{_fmt(start.x)},{_fmt(start.y)} L{_fmt(end.x)},{_fmt(end.y)}",
+        start, end, f"M{fmt(start.x)},{fmt(start.y)} L{fmt(end.x)},{fmt(end.y)}",
         Point((start.x + end.x) / 2, (start.y + end.y) / 2))
     others = [o for o in obstacles if not (o.overlaps(a) or o.overlaps(b))]
-    if not others or not _crosses([start, end], others, OBSTACLE_PAD) or a.overlaps(b):
+    if not others or not crosses([start, end], others, OBSTACLE_PAD) or a.overlaps(b):
         return straight
     p0, p2 = Point(a.cx + px, a.cy + py), Point(b.cx + px, b.cy + py)
     curved = _curve(a, b, p0, p2, ux, uy, SMALL_BENDS, others)
@@ -441,18 +299,18 @@ def _curve(a: Box, b: Box, p0: Point, p2: Point, ux: float, uy: float,
         # The curve passes ``bend`` away from the middle of the straight line: its control
         # point lies twice as far out.
         c = Point((p0.x + p2.x) / 2 - uy * bend * 2, (p0.y + p2.y) / 2 + ux * bend * 2)
-        t0 = _leave_t(a, p0, c, p2, forward=True)
-        t1 = _leave_t(b, p0, c, p2, forward=False)
+        t0 = leave_t(a, p0, c, p2, forward=True)
+        t1 = leave_t(b, p0, c, p2, forward=False)
         if t1 <= t0:
             continue
-        q0, qc, q2 = _sub_quad(p0, c, p2, t0, t1)
-        samples = [_quad(q0, qc, q2, i / 24) for i in range(25)]
-        if _crosses(samples, others, OBSTACLE_PAD):
+        q0, qc, q2 = sub_quad(p0, c, p2, t0, t1)
+        samples = [quad(q0, qc, q2, i / 24) for i in range(25)]
+        if crosses(samples, others, OBSTACLE_PAD):
             continue
-        s_pt, e_pt = _snap_to_edge(a, q0), _snap_to_edge(b, q2)
-        d = (f"M{_fmt(s_pt.x)},{_fmt(s_pt.y)} Q{_fmt(qc.x)},{_fmt(qc.y)} "
-             f"{_fmt(e_pt.x)},{_fmt(e_pt.y)}")
-        return FlowGeometry(s_pt, e_pt, d, _quad(q0, qc, q2, 0.5))
+        s_pt, e_pt = snap_to_edge(a, q0), snap_to_edge(b, q2)
+        d = (f"M{fmt(s_pt.x)},{fmt(s_pt.y)} Q{fmt(qc.x)},{fmt(qc.y)} "
+             f"{fmt(e_pt.x)},{fmt(e_pt.y)}")
+        return FlowGeometry(s_pt, e_pt, d, quad(q0, qc, q2, 0.5))
     return None
 
 
@@ -631,7 +489,7 @@ class DiagramView:
 
     @property
     def view_box(self) -> str:
-        return " ".join(_fmt(v) for v in (self.min_x, self.min_y, self.width, self.height))
+        return " ".join(fmt(v) for v in (self.min_x, self.min_y, self.width, self.height))
 
     @property
     def numbered_flows(self) -> tuple[FlowView, ...]:
