@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cloudquiz import diagrams as d
-from cloudquiz.diagrams import Box, Point, ProviderRef, Role, ServiceRef
+from cloudquiz.diagrams import Box, Point, ProviderRef, Role, ServiceRef, geometry
 
 PROVIDERS = (ProviderRef("aws", "Amazon Web Services", "AWS"),
              ProviderRef("azure", "Microsoft Azure", "Azure"),
@@ -300,8 +300,8 @@ def test_every_flow_starts_and_ends_on_its_nodes_box_edges(data, provider, layou
     for flow in view.flows:
         assert view.node(flow.source).box.on_edge(flow.start, 1e-6)
         assert view.node(flow.target).box.on_edge(flow.end, 1e-6)
-        assert flow.d.startswith(f"M{d._fmt(flow.start.x)},{d._fmt(flow.start.y)}")
-        assert flow.d.endswith(f"{d._fmt(flow.end.x)},{d._fmt(flow.end.y)}")
+        assert flow.d.startswith(f"M{geometry.fmt(flow.start.x)},{geometry.fmt(flow.start.y)}")
+        assert flow.d.endswith(f"{geometry.fmt(flow.end.x)},{geometry.fmt(flow.end.y)}")
 
 
 @PROPERTY_SETTINGS
@@ -378,7 +378,7 @@ def path_points(path: str) -> list[Point]:
             out.append(Point(nums[0], nums[1]))
         else:
             p0, c, p2 = out[-1], Point(nums[0], nums[1]), Point(nums[2], nums[3])
-            out += [d._quad(p0, c, p2, i / 16) for i in range(1, 17)]
+            out += [geometry.quad(p0, c, p2, i / 16) for i in range(1, 17)]
     return out
 
 
@@ -397,7 +397,7 @@ def test_no_flow_of_the_seed_diagrams_runs_through_another_box() -> None:
                 for node in view.nodes:
                     if node.id in (flow.source, flow.target):
                         continue
-                    if any(d._segment_hits(p, q, node.box, -1.0)
+                    if any(geometry.segment_hits(p, q, node.box, -1.0)
                            for p, q in zip(points, points[1:])):
                         crossings.append(f"{arch['slug']} {layout}: {flow.source}→"
                                          f"{flow.target} crosses {node.id}")
@@ -408,7 +408,7 @@ def test_router_finds_a_way_around_a_box_in_the_middle() -> None:
     boxes = [Box(100, 80, 150, 60), Box(100, 190, 150, 60), Box(100, 300, 150, 60)]
     path = d.Router(boxes, 16).route(0, 2)
     assert path is not None and path[0] == boxes[0].centre and path[-1] == boxes[2].centre
-    assert all(not d._segment_hits(p, q, boxes[1], 0) for p, q in zip(path, path[1:]))
+    assert all(not geometry.segment_hits(p, q, boxes[1], 0) for p, q in zip(path, path[1:]))
     # Boxed in on every side: no route.
     walls = [Box(100, 100, 150, 60)] + [Box(100 + dx, 100 + dy, 150, 60) for dx, dy in
                                         ((-152, 0), (152, 0), (0, -62), (0, 62), (-152, -62),

@@ -19,868 +19,111 @@ Flows are straight lines between the boxes' edges unless that would cross anothe
 gentle curve, or a route with rounded bends through the gutters between boxes (:class:`Router`).
 The canvas is cropped to what is drawn, so a diagram fills the space the page gives it.
 
-Pure: no Flask, no database. Text widths are estimated (SVG cannot wrap text by itself), on the
-wide side (DejaVu Sans, a wide font), so labels fit in the common sans-serif fonts; the browser
-tests measure them.
+Pure: no Flask, no database, nothing of ``cloudquiz`` outside this package. Text widths are
+estimated (SVG cannot wrap text by itself), on the wide side (DejaVu Sans, a wide font), so
+labels fit in the common sans-serif fonts; the browser tests measure them.
+
+The modules, each importing only those above it:
+
+* :mod:`.geometry`: points, boxes, curves and segment tests;
+* :mod:`.model`: the value types in and out, the layout names and sizes;
+* :mod:`.routing`: the path of each flow (:func:`flow_geometry`, :class:`Router`);
+* :mod:`.text`: text widths, wrapping, the label of a relabelled node;
+* :mod:`.layout`: the two layouts and :func:`build` / :func:`build_both`.
+
+This module re-exports their public names, so callers import from ``cloudquiz.diagrams``.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
-
-WIDE = "wide"
-TALL = "tall"
-LAYOUTS = (WIDE, TALL)
-
-MARGIN = 12.0
-BADGE_RADIUS = 9.0
-BIDIRECTIONAL_OFFSET = 7.0
-TALL_TARGET_WIDTH = 350.0
-TALL_MARGIN = 6.0
-TALL_COL_GAP = 20.0
-TALL_ROW_GAP = 44.0
-TALL_BOX_MIN, TALL_BOX_MAX = 96.0, 300.0
-ICON_MIN_BOX_WIDTH = 140.0
-ICON_COLUMN = 28.0
-TEXT_PADDING = 8.0
-ELLIPSIS = "…"
-WORD_SLACK = 1.08
-WIDE_GUTTER = 16.0
-TALL_GUTTER = 9.0
-
-
-# ----------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class ServiceRef:
-    """One provider service that fills a role, with its page (``None`` when it has none)."""
-
-    name: str
-    url: str | None = None
-    note: str = ""
-    short_name: str = ""  # "Front Door" for "Azure Front Door": used when the full name is too long
-
-
-@dataclass(frozen=True)
-class ProviderRef:
-    slug: str
-    name: str
-    short_name: str
-
-
-@dataclass(frozen=True)
-class Role:
-    """What a node does, and what each provider offers for it (a capability, a pipeline stage)."""
-
-    key: str
-    name: str
-    services: Mapping[str, tuple[ServiceRef, ...]] = field(default_factory=dict)
-    description: str = ""
-    icon: str = ""
-
-    def services_of(self, provider: str) -> tuple[ServiceRef, ...]:
-        return tuple(self.services.get(provider, ()))
-
-
-@dataclass(frozen=True)
-class Style:
-    """Box size and type sizes of one diagram (the pipeline's boxes are larger than the seed's)."""
-
-    box_w: float = 150.0
-    box_h: float = 60.0
-    title_size: float = 13.0
-    sub_size: float = 11.0
-    title_lines: int = 2
-    sub_lines: int = 1
-
-    def for_tall(self, box_w: float) -> Style:
-        """The phone layout: narrower boxes drawn near 1:1, so the title may take a third line
-        (the sub line then gives way) and the icon is left out when the box is narrow."""
-        return replace(self, box_w=box_w, box_h=max(self.box_h, 64.0),
-                       title_size=max(12.0, self.title_size - 0.5), sub_size=self.sub_size - 0.5,
-                       title_lines=self.title_lines + 1)
-
-
-DEFAULT_STYLE = Style()
-
-
-# ----------------------------------------------------------------------------- geometry
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class Box:
-    cx: float
-    cy: float
-    w: float
-    h: float
-
-    @property
-    def left(self) -> float:
-        return self.cx - self.w / 2
-
-    @property
-    def right(self) -> float:
-        return self.cx + self.w / 2
-
-    @property
-    def top(self) -> float:
-        return self.cy - self.h / 2
-
-    @property
-    def bottom(self) -> float:
-        return self.cy + self.h / 2
-
-    @property
-    def centre(self) -> Point:
-        return Point(self.cx, self.cy)
-
-    def on_edge(self, p: Point, tol: float = 1e-6) -> bool:
-        """Is ``p`` on the outline of the box (within ``tol``)?"""
-        inside = (self.left - tol <= p.x <= self.right + tol
-                  and self.top - tol <= p.y <= self.bottom + tol)
-        near = min(abs(p.x - self.left), abs(p.x - self.right),
-                   abs(p.y - self.top), abs(p.y - self.bottom)) <= tol
-        return inside and near
-
-    def overlaps(self, other: Box) -> bool:
-        return (self.left < other.right and other.left < self.right
-                and self.top < other.bottom and other.top < self.bottom)
-
-
-def exit_point(box: Box, origin: Point, dx: float, dy: float) -> Point:
-    """Where a ray from ``origin`` (inside ``box``) in direction (dx, dy) leaves the box."""
-    ts = []
-    if dx > 0:
-        ts.append((box.right - origin.x) / dx)
-    elif dx < 0:
-        ts.append((box.left - origin.x) / dx)
-    if dy > 0:
-        ts.append((box.bottom - origin.y) / dy)
-    elif dy < 0:
-        ts.append((box.top - origin.y) / dy)
-    t = max(0.0, min(ts)) if ts else 0.0
-    # Snapped onto the outline, so rounding cannot leave the point a hair inside.
-    return _snap_to_edge(box, Point(origin.x + t * dx, origin.y + t * dy))
-
-
-def _fmt(v: float) -> str:
-    text = f"{v:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-@dataclass(frozen=True)
-class FlowGeometry:
-    start: Point
-    end: Point
-    d: str
-    mid: Point
-
-
-def _snap_to_edge(box: Box, p: Point) -> Point:
-    """The point of the box's outline nearest to ``p`` (``p`` is on or next to it)."""
-    x = min(max(p.x, box.left), box.right)
-    y = min(max(p.y, box.top), box.bottom)
-    side = min((abs(x - box.left), 0), (abs(x - box.right), 1),
-               (abs(y - box.top), 2), (abs(y - box.bottom), 3))[1]
-    if side == 0:
-        x = box.left
-    elif side == 1:
-        x = box.right
-    elif side == 2:
-        y = box.top
-    else:
-        y = box.bottom
-    return Point(x, y)
-
-
-def _inside(box: Box, p: Point, pad: float = 0.0) -> bool:
-    return (box.left - pad < p.x < box.right + pad) and (box.top - pad < p.y < box.bottom + pad)
-
-
-def _quad(p0: Point, c: Point, p2: Point, t: float) -> Point:
-    u = 1 - t
-    return Point(u * u * p0.x + 2 * u * t * c.x + t * t * p2.x,
-                 u * u * p0.y + 2 * u * t * c.y + t * t * p2.y)
-
-
-def _sub_quad(p0: Point, c: Point, p2: Point, t0: float, t1: float) -> tuple[Point, Point, Point]:
-    """The exact control points of the part of a quadratic Bézier between t0 and t1."""
-    a, b = _quad(p0, c, p2, t0), _quad(p0, c, p2, t1)
-    # The tangent at t0 runs through the new control point; so does the one at t1.
-    d0 = Point(c.x - p0.x + t0 * (p0.x - 2 * c.x + p2.x), c.y - p0.y + t0 * (p0.y - 2 * c.y + p2.y))
-    k = t1 - t0
-    return a, Point(a.x + k * d0.x, a.y + k * d0.y), b
-
-
-def _leave_t(box: Box, p0: Point, c: Point, p2: Point, forward: bool) -> float:
-    """Where the curve leaves ``box``: the last t still inside it counting from t=0 (forward)
-    or from t=1 (backward), by bisection."""
-    lo, hi = (0.0, 1.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        inside = _inside(box, _quad(p0, c, p2, mid), 1e-9)
-        if forward:
-            lo, hi = (mid, hi) if inside else (lo, mid)
-        else:
-            lo, hi = (lo, mid) if inside else (mid, hi)
-    return (lo + hi) / 2
-
-
-def _crosses(points: Sequence[Point], obstacles: Sequence[Box], pad: float) -> bool:
-    for i in range(len(points) - 1):
-        p, q = points[i], points[i + 1]
-        for box in obstacles:
-            if _segment_hits(p, q, box, pad):
-                return True
-    return False
-
-
-def _segment_hits(p: Point, q: Point, box: Box, pad: float) -> bool:
-    """Does the segment p–q pass through ``box`` grown by ``pad`` (Liang–Barsky)?"""
-    dx, dy = q.x - p.x, q.y - p.y
-    t0, t1 = 0.0, 1.0
-    for pp, qq in ((-dx, p.x - (box.left - pad)), (dx, (box.right + pad) - p.x),
-                   (-dy, p.y - (box.top - pad)), (dy, (box.bottom + pad) - p.y)):
-        if pp == 0:
-            if qq < 0:
-                return False
-            continue
-        r = qq / pp
-        if pp < 0:
-            t0 = max(t0, r)
-        else:
-            t1 = min(t1, r)
-        if t0 > t1:
-            return False
-    return t0 < t1
-
-
-SMALL_BENDS = (34.0, -34.0, 60.0, -60.0)
-LARGE_BENDS = (90.0, -90.0, 125.0, -125.0)
-OBSTACLE_PAD = 4.0
-CORNER_RADIUS = 8.0
-BEND_PENALTY = 24.0
-
-
-class Router:
-    """Routes through the gutters between the boxes of one diagram: waypoints just outside every
-    box corner, and for each pair of points the boxes their segment crosses, computed once and
-    shared by all the diagram's flows."""
-
-    def __init__(self, boxes: Sequence[Box], gutter: float) -> None:
-        self.boxes = list(boxes)
-        waypoints = []
-        for box in self.boxes:
-            for x in (box.left - gutter, box.right + gutter):
-                for y in (box.top - gutter, box.bottom + gutter):
-                    p = Point(x, y)
-                    if not any(_inside(o, p, OBSTACLE_PAD / 2) for o in self.boxes):
-                        waypoints.append(p)
-        self.points = [b.centre for b in self.boxes] + waypoints
-        self.first_waypoint = len(self.boxes)
-        pad = OBSTACLE_PAD / 2
-        self._extents = [(b.left - pad, b.top - pad, b.right + pad, b.bottom + pad)
-                         for b in self.boxes]
-        self._hits: dict[tuple[int, int], frozenset[int]] = {}
-
-    def hits(self, i: int, j: int) -> frozenset[int]:
-        key = (i, j) if i < j else (j, i)
-        found = self._hits.get(key)
-        if found is None:
-            p, q = self.points[i], self.points[j]
-            x0, x1 = (p.x, q.x) if p.x <= q.x else (q.x, p.x)
-            y0, y1 = (p.y, q.y) if p.y <= q.y else (q.y, p.y)
-            found = frozenset(
-                k for k, (left, top, right, bottom) in enumerate(self._extents)
-                # Only boxes that overlap the segment's bounding box can be crossed.
-                if left < x1 and x0 < right and top < y1 and y0 < bottom
-                and _segment_hits(p, q, self.boxes[k], OBSTACLE_PAD / 2))
-            self._hits[key] = found
-        return found
-
-    def route(self, ai: int, bi: int) -> list[Point] | None:
-        """The shortest polyline from box ``ai``'s centre to box ``bi``'s that crosses no other
-        box (boxes overlapping either end excepted); None if there is none. Each bend costs a
-        little, so a route with fewer bends wins over a slightly shorter one."""
-        a, b = self.boxes[ai], self.boxes[bi]
-        near = {k for k, box in enumerate(self.boxes) if box.overlaps(a) or box.overlaps(b)}
-        candidates = [*range(self.first_waypoint, len(self.points)), bi]
-
-        def clear(i: int, j: int) -> bool:
-            allowed = set(near)
-            if ai in (i, j):
-                allowed.add(ai)
-            if bi in (i, j):
-                allowed.add(bi)
-            return self.hits(i, j) <= allowed
-
-        dist = {ai: 0.0}
-        prev: dict[int, int] = {}
-        done: set[int] = set()
-        heap = [(0.0, ai)]
-        while heap:
-            d, i = heapq.heappop(heap)
-            if i in done:
-                continue
-            if i == bi:
-                path = [bi]
-                while path[-1] != ai:
-                    path.append(prev[path[-1]])
-                return [self.points[k] for k in reversed(path)]
-            done.add(i)
-            for j in candidates:
-                if j in done or j == i or not clear(i, j):
-                    continue
-                p, q = self.points[i], self.points[j]
-                nd = d + math.dist((p.x, p.y), (q.x, q.y)) + (BEND_PENALTY if j != bi else 0.0)
-                if nd < dist.get(j, math.inf):
-                    dist[j] = nd
-                    prev[j] = i
-                    heapq.heappush(heap, (nd, j))
-        return None
-
-
-def _polyline_geometry(a: Box, b: Box, route: list[Point]) -> FlowGeometry:
-    first, last = route[1], route[-2]
-    start = exit_point(a, a.centre, first.x - a.cx, first.y - a.cy)
-    end = exit_point(b, b.centre, last.x - b.cx, last.y - b.cy)
-    pts = [start, *route[1:-1], end]
-    d = [f"M{_fmt(start.x)},{_fmt(start.y)}"]
-    for k in range(1, len(pts) - 1):
-        p, v, n = pts[k - 1], pts[k], pts[k + 1]
-        r_in = min(CORNER_RADIUS, math.dist((p.x, p.y), (v.x, v.y)) / 2)
-        r_out = min(CORNER_RADIUS, math.dist((v.x, v.y), (n.x, n.y)) / 2)
-        before = _towards(v, p, r_in)
-        after = _towards(v, n, r_out)
-        d.append(f"L{_fmt(before.x)},{_fmt(before.y)} Q{_fmt(v.x)},{_fmt(v.y)} "
-                 f"{_fmt(after.x)},{_fmt(after.y)}")
-    d.append(f"L{_fmt(end.x)},{_fmt(end.y)}")
-    # The badge sits halfway along the path.
-    lengths = [math.dist((pts[k].x, pts[k].y), (pts[k + 1].x, pts[k + 1].y))
-               for k in range(len(pts) - 1)]
-    half = sum(lengths) / 2
-    mid = pts[0]
-    for k, seg in enumerate(lengths):
-        if half <= seg and seg > 0:
-            t = half / seg
-            mid = Point(pts[k].x + t * (pts[k + 1].x - pts[k].x),
-                        pts[k].y + t * (pts[k + 1].y - pts[k].y))
-            break
-        half -= seg
-    return FlowGeometry(start, end, " ".join(d), mid)
-
-
-def _towards(p: Point, q: Point, r: float) -> Point:
-    length = math.dist((p.x, p.y), (q.x, q.y))
-    if length < 1e-9:
-        return p
-    return Point(p.x + (q.x - p.x) * r / length, p.y + (q.y - p.y) * r / length)
-
-
-def flow_geometry(a: Box, b: Box, offset: float = 0.0, obstacles: Sequence[Box] = (),
-                  loop: bool = False, gutter: float = 16.0,
-                  route: Callable[[], list[Point] | None] | None = None) -> FlowGeometry:
-    """A path from box ``a``'s edge to box ``b``'s edge.
-
-    Straight along the line joining the centres (shifted sideways by ``offset`` so that A→B and
-    B→A do not draw on top of each other), unless that line would cross one of ``obstacles``
-    (the other boxes). Then, in order, the first that clears them: a gentle curve, a route with
-    rounded bends through the gutters between boxes (``gutter`` out from their corners; ``route``
-    finds it with a diagram's shared :class:`Router`), a wider curve; else the straight line
-    after all. A flow from a box to itself (``loop``) is a small loop on its right side."""
-    if loop:
-        start = Point(a.right, a.cy - a.h / 6)
-        end = Point(a.right, a.cy + a.h / 6)
-        reach = 30.0
-        d = (f"M{_fmt(start.x)},{_fmt(start.y)} "
-             f"C{_fmt(a.right + reach)},{_fmt(a.cy - a.h / 2)} "
-             f"{_fmt(a.right + reach)},{_fmt(a.cy + a.h / 2)} {_fmt(end.x)},{_fmt(end.y)}")
-        return FlowGeometry(start, end, d, Point(a.right + reach * 0.75, a.cy))
-    dx, dy = b.cx - a.cx, b.cy - a.cy
-    length = math.hypot(dx, dy)
-    if length < 1e-9:  # two boxes on the same centre: leave to the right, arrive from the right
-        dx, dy, length = 1.0, 0.0, 1.0
-    ux, uy = dx / length, dy / length
-    # Never shift a line out of its boxes.
-    limit = max(0.0, min(a.w, a.h, b.w, b.h) / 2 - 1)
-    off = max(-limit, min(limit, offset))
-    px, py = -uy * off, ux * off
-    start = exit_point(a, Point(a.cx + px, a.cy + py), ux, uy)
-    end = exit_point(b, Point(b.cx + px, b.cy + py), -ux, -uy)
-    straight = FlowGeometry(
-        start, end, f"M{_fmt(start.x)},{_fmt(start.y)} L{_fmt(end.x)},{_fmt(end.y)}",
-        Point((start.x + end.x) / 2, (start.y + end.y) / 2))
-    others = [o for o in obstacles if not (o.overlaps(a) or o.overlaps(b))]
-    if not others or not _crosses([start, end], others, OBSTACLE_PAD) or a.overlaps(b):
-        return straight
-    p0, p2 = Point(a.cx + px, a.cy + py), Point(b.cx + px, b.cy + py)
-    curved = _curve(a, b, p0, p2, ux, uy, SMALL_BENDS, others)
-    if curved is not None:
-        return curved
-    path = route() if route is not None else Router([a, b, *others], gutter).route(0, 1)
-    if path is not None and len(path) > 2:
-        return _polyline_geometry(a, b, path)
-    return _curve(a, b, p0, p2, ux, uy, LARGE_BENDS, others) or straight
-
-
-def _curve(a: Box, b: Box, p0: Point, p2: Point, ux: float, uy: float,
-           bends: Sequence[float], others: Sequence[Box]) -> FlowGeometry | None:
-    for bend in bends:
-        # The curve passes ``bend`` away from the middle of the straight line: its control
-        # point lies twice as far out.
-        c = Point((p0.x + p2.x) / 2 - uy * bend * 2, (p0.y + p2.y) / 2 + ux * bend * 2)
-        t0 = _leave_t(a, p0, c, p2, forward=True)
-        t1 = _leave_t(b, p0, c, p2, forward=False)
-        if t1 <= t0:
-            continue
-        q0, qc, q2 = _sub_quad(p0, c, p2, t0, t1)
-        samples = [_quad(q0, qc, q2, i / 24) for i in range(25)]
-        if _crosses(samples, others, OBSTACLE_PAD):
-            continue
-        s_pt, e_pt = _snap_to_edge(a, q0), _snap_to_edge(b, q2)
-        d = (f"M{_fmt(s_pt.x)},{_fmt(s_pt.y)} Q{_fmt(qc.x)},{_fmt(qc.y)} "
-             f"{_fmt(e_pt.x)},{_fmt(e_pt.y)}")
-        return FlowGeometry(s_pt, e_pt, d, _quad(q0, qc, q2, 0.5))
-    return None
-
-
-# ----------------------------------------------------------------------------- text
-
-
-_NARROW = set("ijl'|!.,:;")
-_SEMI = set("ftrI()[]/-· ")
-_WIDE_LOWER = {"m": 0.97, "w": 0.82}
-_WIDE_UPPER = {"M": 0.86, "W": 0.99}
-
-
-def char_width(ch: str) -> float:
-    """Width of one character in em, modelled on DejaVu Sans (a wide font: others fit better)."""
-    if ch in _NARROW:
-        return 0.28
-    if ch in _SEMI:
-        return 0.38
-    if ch in _WIDE_LOWER:
-        return _WIDE_LOWER[ch]
-    if ch in _WIDE_UPPER:
-        return _WIDE_UPPER[ch]
-    if ch.isupper():
-        return 0.72
-    if ch.isdigit():
-        return 0.64
-    if ch in "&+<>=%@—…":
-        return 0.9
-    if ord(ch) > 0x2E7F:  # emoji, CJK
-        return 1.25
-    return 0.62
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    width = sum(char_width(ch) for ch in text) * size
-    return width * 1.08 if bold else width
-
-
-def _truncate(text: str, width: float, size: float, bold: bool) -> str:
-    while text and text_width(text + ELLIPSIS, size, bold) > width:
-        text = text[:-1].rstrip()
-    return text + ELLIPSIS
-
-
-def _tokens(text: str, width: float, size: float, bold: bool) -> list[tuple[str, bool]]:
-    """Words as (text, space before) pieces that each fit ``width``: a long word breaks after
-    "/" or "-" ("Web/mobile/partners"), and only a piece still too long is cut anywhere."""
-    out: list[tuple[str, bool]] = []
-    for word in text.split():
-        if text_width(word, size, bold) <= width * WORD_SLACK:
-            out.append((word, True))
-            continue
-        pieces = re.findall(r"[^/\-]*[/\-]|[^/\-]+", word)
-        first = True
-        for piece in pieces:
-            while text_width(piece, size, bold) > width * WORD_SLACK and len(piece) > 1:
-                cut = len(piece) - 1
-                while cut > 1 and text_width(piece[:cut], size, bold) > width:
-                    cut -= 1
-                out.append((piece[:cut], first))
-                first = False
-                piece = piece[cut:]
-            out.append((piece, first))
-            first = False
-    return out
-
-
-def wrap(text: str, width: float, size: float, max_lines: int,
-         bold: bool = False) -> tuple[tuple[str, ...], bool]:
-    """Greedy word wrap into at most ``max_lines`` lines; the last line ends in "…" when cut.
-    Returns the lines and whether the text was shortened. A word that only just misses the
-    width stays whole (the estimate errs on the wide side, and "EventBridg/e" reads worse)."""
-    tokens = _tokens(text, width, size, bold)
-    if not tokens or max_lines < 1:
-        return (), bool(tokens)
-    lines: list[str] = []
-    current = ""
-    for piece, spaced in tokens:
-        candidate = (f"{current} {piece}" if spaced else current + piece) if current else piece
-        if text_width(candidate, size, bold) <= width:
-            current = candidate
-        else:
-            if current:
-                lines.append(current)
-            current = piece
-    if current:
-        lines.append(current)
-    if len(lines) <= max_lines:
-        return tuple(lines), False
-    kept = lines[:max_lines]
-    kept[-1] = _truncate(" ".join([kept[-1], lines[max_lines]]), width, size, bold)
-    return tuple(kept), True
-
-
-# ----------------------------------------------------------------------------- outputs
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """Lines of text drawn centred at ``x``; ``full`` is the whole text (lines may be cut)."""
-
-    lines: tuple[tuple[str, float], ...]  # (text, baseline y)
-    x: float
-    size: float
-    full: str
-    truncated: bool
-
-
-@dataclass(frozen=True)
-class Translation:
-    provider: ProviderRef
-    services: tuple[ServiceRef, ...]
-
-    @property
-    def missing(self) -> bool:
-        return not self.services
-
-
-@dataclass(frozen=True)
-class NodeView:
-    id: str
-    label: str
-    text: str
-    icon: str
-    box: Box
-    role: Role | None
-    title: TextBlock
-    sub: TextBlock | None
-    icon_at: Point | None
-    services: tuple[ServiceRef, ...]  # the chosen provider's services for the role
-    missing: bool  # a provider is chosen and offers nothing for the role
-    selected: bool
-    translations: tuple[Translation, ...]
-    name: str  # what the node reads as in this view (its accessible name)
-
-    @property
-    def external(self) -> bool:
-        """Not a cloud service (users, partners, on-premises): no provider relabels it."""
-        return self.role is None
-
-    def translation(self, provider: str) -> Translation | None:
-        for t in self.translations:
-            if t.provider.slug == provider:
-                return t
-        return None
-
-
-@dataclass(frozen=True)
-class FlowView:
-    index: int
-    number: int | None  # badge number; only flows with a label get one
-    source: str
-    target: str
-    label: str
-    source_label: str
-    target_label: str
-    start: Point
-    end: Point
-    d: str
-    badge: Point | None
-
-
-@dataclass(frozen=True)
-class DiagramView:
-    layout: str
-    min_x: float
-    min_y: float
-    width: float
-    height: float
-    nodes: tuple[NodeView, ...]
-    flows: tuple[FlowView, ...]
-    provider: ProviderRef | None
-    providers: tuple[ProviderRef, ...]
-    style: Style
-    selected: NodeView | None
-
-    @property
-    def view_box(self) -> str:
-        return " ".join(_fmt(v) for v in (self.min_x, self.min_y, self.width, self.height))
-
-    @property
-    def numbered_flows(self) -> tuple[FlowView, ...]:
-        return tuple(f for f in self.flows if f.number is not None)
-
-    def node(self, node_id: str) -> NodeView | None:
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        return None
-
-    def incoming(self, node_id: str) -> tuple[FlowView, ...]:
-        return tuple(f for f in self.flows if f.target == node_id)
-
-    def outgoing(self, node_id: str) -> tuple[FlowView, ...]:
-        return tuple(f for f in self.flows if f.source == node_id)
-
-
-# ----------------------------------------------------------------------------- layout
-
-
-def _ranks(values: Sequence[float], tolerance: float) -> tuple[dict[float, int], int]:
-    """Group coordinates that lie within ``tolerance`` of a group's first value into one rank."""
-    ranks: dict[float, int] = {}
-    rank, start = -1, None
-    for v in sorted(set(values)):
-        if start is None or v - start > tolerance:
-            rank += 1
-            start = v
-        ranks[v] = rank
-    return ranks, rank + 1
-
-
-def tall_grid(points: Sequence[tuple[float, float]], style: Style) -> tuple[
-        list[tuple[int, int]], int, int]:
-    """Grid cells (column, row) of the compact layout, and its column and row counts.
-
-    Coordinates snap to ranks; the grid turns a quarter when it has more columns than rows (a
-    wide diagram becomes a tall one). Two nodes in one cell: the later moves down a row."""
-    xs, nx = _ranks([p[0] for p in points], style.box_w / 2)
-    ys, ny = _ranks([p[1] for p in points], style.box_h / 2)
-    turn = nx > ny
-    taken: set[tuple[int, int]] = set()
-    cells = []
-    for x, y in points:
-        col, row = (ys[y], xs[x]) if turn else (xs[x], ys[y])
-        while (col, row) in taken:
-            row += 1
-        taken.add((col, row))
-        cells.append((col, row))
-    ncols = max(c for c, _ in cells) + 1
-    nrows = max(r for _, r in cells) + 1
-    return cells, ncols, nrows
-
-
-def _tall_boxes(points: Sequence[tuple[float, float]], style: Style,
-                badges: bool) -> tuple[list[Box], Style]:
-    cells, ncols, nrows = tall_grid(points, style)
-    row_gap = TALL_ROW_GAP if badges else TALL_ROW_GAP * 0.6
-    box_w = (TALL_TARGET_WIDTH - 2 * TALL_MARGIN - (ncols - 1) * TALL_COL_GAP) / ncols
-    box_w = float(math.floor(max(TALL_BOX_MIN, min(TALL_BOX_MAX, box_w))))
-    tall = style.for_tall(box_w)
-    boxes = [Box(TALL_MARGIN + box_w / 2 + col * (box_w + TALL_COL_GAP),
-                 TALL_MARGIN + tall.box_h / 2 + row * (tall.box_h + row_gap),
-                 box_w, tall.box_h) for col, row in cells]
-    return boxes, tall
-
-
-# ----------------------------------------------------------------------------- building
-
-
-def services_label(services: Sequence[ServiceRef], width: float, size: float,
-                   max_lines: int) -> str:
-    """The label of a node relabelled with these services: the first of full names, short names,
-    "first +N" (full, then short) that fits the box without being cut ("Azure CDN / Front Door"
-    when "Azure Content Delivery Network / Azure Front Door" is too long)."""
-    full = [s.name for s in services]
-    short = [s.short_name or s.name for s in services]
-    candidates = [" / ".join(full), " / ".join(short)]
-    if len(services) > 1:
-        candidates += [f"{full[0]} +{len(full) - 1}", f"{short[0]} +{len(short) - 1}"]
-    for text in candidates:
-        if not wrap(text, width, size, max_lines, bold=True)[1]:
-            return text
-    return candidates[-1]
-
-
-def _text_block(text: str, x: float, width: float, size: float, max_lines: int,
-                bold: bool) -> TextBlock:
-    lines, cut = wrap(text, width, size, max_lines, bold)
-    return TextBlock(tuple((line, 0.0) for line in lines), x, size, text, cut)
-
-
-def _place(title: TextBlock, sub: TextBlock | None,
-           cy: float) -> tuple[TextBlock, TextBlock | None]:
-    """Centre the title and sub lines vertically on ``cy`` (baselines at ~0.8 of the size)."""
-    t_lh, s_lh = title.size * 1.2, (sub.size * 1.2 if sub else 0.0)
-    gap = 3.0 if sub and sub.lines else 0.0
-    total = len(title.lines) * t_lh + gap + (len(sub.lines) * s_lh if sub else 0.0)
-    y = cy - total / 2
-    t_lines = []
-    for text, _ in title.lines:
-        t_lines.append((text, round(y + t_lh * 0.78, 1)))
-        y += t_lh
-    title = replace(title, lines=tuple(t_lines))
-    if sub is not None:
-        y += gap
-        s_lines = []
-        for text, _ in sub.lines:
-            s_lines.append((text, round(y + s_lh * 0.78, 1)))
-            y += s_lh
-        sub = replace(sub, lines=tuple(s_lines))
-    return title, sub
-
-
-def _node_view(raw: Mapping[str, Any], box: Box, style: Style, role: Role | None,
-               providers: Sequence[ProviderRef], provider: ProviderRef | None,
-               selected: bool) -> NodeView:
-    label = str(raw["label"])
-    icon = str(raw.get("icon") or "")
-    show_icon = bool(icon) and box.w >= ICON_MIN_BOX_WIDTH
-    pad = TEXT_PADDING if box.w >= 120 else TEXT_PADDING / 2
-    left = box.left + (ICON_COLUMN + 2 if show_icon else pad)
-    right = box.right - pad
-    text_w, text_x = right - left, (left + right) / 2
-    translations = tuple(Translation(p, role.services_of(p.slug) if role else ())
-                         for p in providers)
-    services: tuple[ServiceRef, ...] = ()
-    missing = False
-    caption = str(raw.get("caption") or "")
-    if provider is not None and role is not None:
-        services = role.services_of(provider.slug)
-        missing = not services
-        main = (services_label(services, text_w, style.title_size, style.title_lines)
-                if services else "No native service")
-        sub_text = label
-        name = (f"{label}: {' / '.join(s.name for s in services)}" if services
-                else f"{label}: no native {provider.short_name} service")
-    else:
-        main = label
-        sub_text = caption or (role.name if role and role.name != label else "")
-        name = f"{label} ({role.name})" if role and role.name != label else label
-    title = _text_block(main, text_x, text_w, style.title_size, style.title_lines, bold=True)
-    # The sub line gives way when the title needs every line the box has room for.
-    room = style.title_lines > 2 and len(title.lines) >= style.title_lines
-    sub = (_text_block(sub_text, text_x, text_w, style.sub_size, style.sub_lines, bold=False)
-           if sub_text and not room else None)
-    title, sub = _place(title, sub, box.cy)
-    icon_at = Point(box.left + 6 + ICON_COLUMN / 2 - 2, box.cy) if show_icon else None
-    return NodeView(
-        id=str(raw["id"]), label=label, text=str(raw.get("text") or ""), icon=icon, box=box,
-        role=role, title=title, sub=sub, icon_at=icon_at, services=services, missing=missing,
-        selected=selected, translations=translations, name=name,
-    )
-
-
-def build(diagram: Mapping[str, Any], roles: Mapping[str, Role],
-          providers: Sequence[ProviderRef], provider: str | None = None, *,
-          layout: str = WIDE, selected: str | None = None,
-          style: Style = DEFAULT_STYLE) -> DiagramView:
-    """The render model of ``diagram`` (``{width, height, nodes, flows}`` as stored).
-
-    ``roles`` maps a node's ``capability`` to what each provider offers for it; ``provider`` (a
-    slug of ``providers``) relabels every node that has a role with that provider's service(s).
-    An unknown provider slug or selected node id is ignored here: the view reports it."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}")
-    nodes_in = list(diagram.get("nodes") or [])
-    flows_in = list(diagram.get("flows") or [])
-    providers = tuple(providers)
-    chosen = next((p for p in providers if p.slug == provider), None)
-
-    points = [(float(n["x"]), float(n["y"])) for n in nodes_in]
-    if layout == WIDE or not points:
-        boxes = [Box(x, y, style.box_w, style.box_h) for x, y in points]
-        used_style = style
-    else:
-        boxes, used_style = _tall_boxes(points, style, any(f.get("label") for f in flows_in))
-
-    node_views = []
-    for raw, box in zip(nodes_in, boxes, strict=True):
-        role = roles.get(raw.get("capability") or "") if raw.get("capability") else None
-        node_views.append(_node_view(raw, box, used_style, role, providers, chosen,
-                                     selected is not None and raw["id"] == selected))
-    by_id = {n.id: n for n in node_views}
-
-    pairs = {(f.get("from"), f.get("to")) for f in flows_in}
-    index = {n.id: k for k, n in enumerate(node_views)}
-    gutter = WIDE_GUTTER if layout == WIDE else TALL_GUTTER
-    router: Router | None = None
-
-    def route_between(src_id: str, dst_id: str) -> list[Point] | None:
-        nonlocal router
-        if router is None:  # only diagrams whose lines cross a box need one
-            router = Router([n.box for n in node_views], gutter)
-        return router.route(index[src_id], index[dst_id])
-
-    flow_views = []
-    number = 0
-    for i, f in enumerate(flows_in):
-        src, dst = by_id.get(f.get("from")), by_id.get(f.get("to"))
-        if src is None or dst is None:
-            continue  # the seed schema forbids it; a hand-edited row must not break the page
-        two_way = src.id != dst.id and (dst.id, src.id) in pairs
-        obstacles = [n.box for n in node_views if n.id not in (src.id, dst.id)]
-        geo = flow_geometry(src.box, dst.box, BIDIRECTIONAL_OFFSET if two_way else 0.0,
-                            obstacles, loop=src.id == dst.id, gutter=gutter,
-                            route=lambda s=src.id, t=dst.id: route_between(s, t))
-        label = str(f.get("label") or "")
-        num = None
-        if label:
-            number += 1
-            num = number
-        flow_views.append(FlowView(
-            index=i, number=num, source=src.id, target=dst.id, label=label,
-            source_label=src.label, target_label=dst.label, start=geo.start, end=geo.end,
-            d=geo.d, badge=geo.mid if num is not None else None,
-        ))
-
-    # The canvas is cropped to what is drawn (boxes, loops, badges), whatever the authored
-    # width and height: the diagram then fills the space the page gives it.
-    margin = MARGIN if layout == WIDE else TALL_MARGIN
-    min_x = min_y = math.inf
-    max_x = max_y = -math.inf
-    for n in node_views:
-        min_x, min_y = min(min_x, n.box.left - margin), min(min_y, n.box.top - margin)
-        max_x, max_y = max(max_x, n.box.right + margin), max(max_y, n.box.bottom + margin)
-    for fl in flow_views:
-        if fl.source == fl.target:
-            max_x = max(max_x, by_id[fl.source].box.right + 40)
-        if fl.badge is not None:
-            min_x = min(min_x, fl.badge.x - BADGE_RADIUS - 2)
-            min_y = min(min_y, fl.badge.y - BADGE_RADIUS - 2)
-            max_x = max(max_x, fl.badge.x + BADGE_RADIUS + 2)
-            max_y = max(max_y, fl.badge.y + BADGE_RADIUS + 2)
-    if not node_views:
-        min_x = min_y = 0.0
-        max_x = float(diagram.get("width") or 100)
-        max_y = float(diagram.get("height") or 100)
-    return DiagramView(
-        layout=layout, min_x=min_x, min_y=min_y, width=max_x - min_x, height=max_y - min_y,
-        nodes=tuple(node_views), flows=tuple(flow_views), provider=chosen, providers=providers,
-        style=used_style, selected=by_id.get(selected) if selected else None,
-    )
-
-
-def build_both(diagram: Mapping[str, Any], roles: Mapping[str, Role],
-               providers: Sequence[ProviderRef], provider: str | None = None, *,
-               selected: str | None = None, style: Style = DEFAULT_STYLE) -> dict[str, DiagramView]:
-    """The wide and the tall layout of one diagram (the page draws both; CSS shows one)."""
-    return {layout: build(diagram, roles, providers, provider, layout=layout,
-                          selected=selected, style=style) for layout in LAYOUTS}
+from .geometry import Box, FlowGeometry, Point, exit_point
+from .layout import build, build_both, tall_grid
+from .model import (
+    BADGE_RADIUS,
+    BIDIRECTIONAL_OFFSET,
+    DEFAULT_STYLE,
+    ICON_COLUMN,
+    ICON_MIN_BOX_WIDTH,
+    LAYOUTS,
+    MARGIN,
+    TALL,
+    TALL_BOX_MAX,
+    TALL_BOX_MIN,
+    TALL_COL_GAP,
+    TALL_GUTTER,
+    TALL_MARGIN,
+    TALL_ROW_GAP,
+    TALL_TARGET_WIDTH,
+    TEXT_PADDING,
+    WIDE,
+    WIDE_GUTTER,
+    DiagramView,
+    FlowView,
+    NodeView,
+    ProviderRef,
+    Role,
+    ServiceRef,
+    Style,
+    TextBlock,
+    Translation,
+)
+from .routing import (
+    BEND_PENALTY,
+    CORNER_RADIUS,
+    LARGE_BENDS,
+    OBSTACLE_PAD,
+    SMALL_BENDS,
+    Router,
+    flow_geometry,
+)
+from .text import ELLIPSIS, WORD_SLACK, char_width, services_label, text_width, wrap
+
+__all__ = [
+    "BADGE_RADIUS",
+    "BEND_PENALTY",
+    "BIDIRECTIONAL_OFFSET",
+    "CORNER_RADIUS",
+    "DEFAULT_STYLE",
+    "ELLIPSIS",
+    "ICON_COLUMN",
+    "ICON_MIN_BOX_WIDTH",
+    "LARGE_BENDS",
+    "LAYOUTS",
+    "MARGIN",
+    "OBSTACLE_PAD",
+    "SMALL_BENDS",
+    "TALL",
+    "TALL_BOX_MAX",
+    "TALL_BOX_MIN",
+    "TALL_COL_GAP",
+    "TALL_GUTTER",
+    "TALL_MARGIN",
+    "TALL_ROW_GAP",
+    "TALL_TARGET_WIDTH",
+    "TEXT_PADDING",
+    "WIDE",
+    "WIDE_GUTTER",
+    "WORD_SLACK",
+    "Box",
+    "DiagramView",
+    "FlowGeometry",
+    "FlowView",
+    "NodeView",
+    "Point",
+    "ProviderRef",
+    "Role",
+    "Router",
+    "ServiceRef",
+    "Style",
+    "TextBlock",
+    "Translation",
+    "build",
+    "build_both",
+    "char_width",
+    "exit_point",
+    "flow_geometry",
+    "services_label",
+    "tall_grid",
+    "text_width",
+    "wrap",
+]
