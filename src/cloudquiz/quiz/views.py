@@ -356,6 +356,7 @@ def answer(public_id: str, n: int) -> Response:
 def answer_submit(public_id: str, n: int) -> Response:
     # The hot path (docs/performance.md): one read, one write transaction, one render.
     att, q = _question_or_404(public_id, n)
+    # Before the form is read: an expired exam answers "time is up" whatever the form holds.
     if attempts.finish_if_expired(att):
         return _time_is_up(public_id, n, TIME_IS_UP)
     if att.finished_at is not None:
