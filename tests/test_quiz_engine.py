@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from cloudquiz import models as m
 from cloudquiz.models import db
 from cloudquiz.quiz import engine
+from cloudquiz.quiz.engine import draw, specs
 from cloudquiz.quiz import snapshot as snapshot_module
 from cloudquiz.quiz.snapshot import build_snapshot, get_snapshot
 from cloudquiz.quiz.types import KINDS, ContentSnapshot, DomainFact, Question
@@ -122,11 +123,11 @@ def check_question(q: Question, facts: Facts) -> None:  # noqa: C901 - one rule 
     choose = re.search(r"\(Choose (two|three)\)$", q.prompt)
     if choose:
         assert len(q.correct) == WORDS[choose.group(1)] >= 2, where
-        assert len(q.options) == engine.MULTI_OPTIONS, where
+        assert len(q.options) == specs.MULTI_OPTIONS, where
         assert q.multi
     else:
         assert "Choose" not in q.prompt and len(q.correct) == 1, where
-        expected = 3 if set(q.options) == facts.provider_names else engine.SINGLE_OPTIONS
+        expected = 3 if set(q.options) == facts.provider_names else specs.SINGLE_OPTIONS
         assert len(q.options) == expected, where
     # Former names are explained, never offered.
     assert not {o for o in options if o in facts.aliases}, f"former name offered in {where}"
@@ -544,10 +545,10 @@ def test_exam_is_fast_from_a_cached_snapshot(snap: ContentSnapshot) -> None:
 
 
 def test_apportion_uses_largest_remainders() -> None:
-    assert engine._apportion(65, [24, 30, 34, 12]) == [16, 19, 22, 8]
-    assert engine._apportion(50, [27.5, 37.5, 32.5]) == [14, 19, 17]
-    assert engine._apportion(55, [18, 18, 18, 18, 18, 10]) == [10, 10, 10, 10, 10, 5]
-    assert sum(engine._apportion(7, [1, 1, 1])) == 7
+    assert draw._apportion(65, [24, 30, 34, 12]) == [16, 19, 22, 8]
+    assert draw._apportion(50, [27.5, 37.5, 32.5]) == [14, 19, 17]
+    assert draw._apportion(55, [18, 18, 18, 18, 18, 10]) == [10, 10, 10, 10, 10, 5]
+    assert sum(draw._apportion(7, [1, 1, 1])) == 7
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -617,16 +618,49 @@ def test_scaled_score_is_monotonic(a: int, b: int) -> None:
 # ----------------------------------------------------------------------------- purity, snapshot
 
 
-def test_engine_imports_nothing_but_the_stdlib_and_the_types() -> None:
-    tree = ast.parse((PROJECT_ROOT / "src/cloudquiz/quiz/engine.py").read_text())
+ENGINE_DIR = PROJECT_ROOT / "src/cloudquiz/quiz/engine"
+STDLIB_USED = {"__future__", "collections.abc", "dataclasses", "math", "random", "re",
+               "threading"}
+
+
+def engine_imports(path: Path) -> set[str]:
+    """The absolute names of the modules one engine module imports (relative ones resolved)."""
+    package = "cloudquiz.quiz.engine".split(".")
     imported = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             imported.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            imported.add("." * node.level + (node.module or ""))
-    assert imported <= {"__future__", "math", "random", "re", "threading", "collections.abc",
-                        "dataclasses", ".types"}, imported
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if node.module is None:  # ``from . import draw``: the names are modules
+                imported.update(f"{module}.{a.name}" for a in node.names)
+            else:
+                imported.add(module)
+    return imported
+
+
+def test_engine_imports_nothing_but_the_stdlib_and_the_types() -> None:
+    """The engine package is pure: no Flask, werkzeug or SQLAlchemy, nothing of cloudquiz but
+    the engine's own modules and ``quiz.types`` (so nothing that reaches the database)."""
+    modules = sorted(ENGINE_DIR.glob("*.py"))
+    assert {p.stem for p in modules} >= {"__init__", "specs", "text", "draw", "scoring"}
+    for path in modules:
+        imported = engine_imports(path)
+        own = {name for name in imported if name.split(".")[0] == "cloudquiz"}
+        assert all(name == "cloudquiz.quiz.types" or name.startswith("cloudquiz.quiz.engine.")
+                   for name in own), (path.name, own)
+        assert imported - own <= STDLIB_USED, (path.name, imported - own)
+        for banned in ("flask", "werkzeug", "sqlalchemy", "flask_sqlalchemy"):
+            assert not any(name.split(".")[0] == banned for name in imported), (path.name, banned)
+
+
+def test_engine_purity_check_resolves_relative_imports() -> None:
+    """The check above sees through relative imports: ``..types`` is the types module, and a
+    ``from ...`` reaching past the quiz package would show up as cloudquiz itself."""
+    imported = engine_imports(ENGINE_DIR / "equivalence.py")
+    assert {"cloudquiz.quiz.types", "cloudquiz.quiz.engine.specs"} <= imported
+    assert "cloudquiz.quiz.engine.equivalence" in engine_imports(ENGINE_DIR / "draw.py")
 
 
 def test_snapshot_holds_the_content(snap: ContentSnapshot, app: Flask) -> None:

@@ -1,7 +1,8 @@
 """The quiz engine's vocabulary: plain, immutable values shared by the engine, store and views.
 
-The engine (``engine.py``) is pure: it takes a :class:`ContentSnapshot` (built once per content
-version by ``snapshot.py``) and a seeded ``random.Random`` and returns :class:`Question` values.
+The engine (the ``engine`` package) is pure: it takes a :class:`ContentSnapshot` (built once per
+content version by ``snapshot.py``) and a seeded ``random.Random`` and returns :class:`Question`
+values.
 The store persists what was asked as a snapshot of these values, never as references to content.
 """
 

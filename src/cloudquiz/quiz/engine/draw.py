@@ -1,0 +1,342 @@
+"""Drawing quizzes from the specs: the memoised index, the random draw, practice and exam samples.
+
+:func:`_index` builds a snapshot's specs once (every family in a fixed order, so card keys and
+spec order never depend on anything but the content) and indexes them by exam topic.
+:func:`_materialize` is the only place that turns a spec into a :class:`Question`: it draws the
+distractors and shuffles the options, so a seed always gives the same quiz.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ..types import KINDS, ContentSnapshot, ExamFact, Question
+from . import architectures, equivalence, pillars, practices, services
+from .specs import KIND_LABELS, Builder, _Spec
+from .text import _fold
+
+# The question families, in the order their specs are built (it fixes the order of
+# ``all_questions`` and the spec ids every draw works on).
+FAMILIES: tuple[Callable[[Builder], None], ...] = (
+    equivalence.build, services.build, practices.build, pillars.build, architectures.build)
+
+
+def _build(snap: ContentSnapshot) -> tuple[_Spec, ...]:
+    builder = Builder(snap)
+    for family in FAMILIES:
+        family(builder)
+    return tuple(builder.specs)
+
+
+@dataclass(frozen=True)
+class _Index:
+    specs: tuple[_Spec, ...]
+    by_topic: dict[str, tuple[int, ...]]
+    # (topic, exam provider, multi allowed) -> spec ids by rank (see ``_rank``); filled lazily
+    ranked: dict[tuple[str, str, bool], tuple[tuple[int, ...], ...]]
+
+
+_memo: dict[int, tuple[ContentSnapshot, _Index]] = {}
+_memo_lock = threading.Lock()
+
+
+def _topics(spec: _Spec) -> list[str]:
+    """The exam-domain topics a spec answers to: kind, category, architecture, provider."""
+    topics = [f"kind:{spec.kind}"]
+    for tag in ("category", "architecture", "provider"):
+        value = spec.tag(tag)
+        if value:
+            topics.append(f"{tag}:{value}")
+    return topics
+
+
+def prepare(snapshot: ContentSnapshot) -> None:
+    """Build the snapshot's question specs now (they are memoised per snapshot object)."""
+    _index(snapshot)
+
+
+def _index(snap: ContentSnapshot) -> _Index:
+    """The specs of a snapshot, built once: snapshots are immutable and cached upstream."""
+    hit = _memo.get(id(snap))
+    if hit is not None and hit[0] is snap:
+        return hit[1]
+    with _memo_lock:
+        hit = _memo.get(id(snap))
+        if hit is not None and hit[0] is snap:
+            return hit[1]
+        specs = _build(snap)
+        by_topic: dict[str, list[int]] = {}
+        for i, spec in enumerate(specs):
+            for topic in _topics(spec):
+                by_topic.setdefault(topic, []).append(i)
+        index = _Index(specs, {t: tuple(ids) for t, ids in by_topic.items()}, {})
+        while len(_memo) >= 4:
+            _memo.pop(next(iter(_memo)))
+        _memo[id(snap)] = (snap, index)
+    return index
+
+
+def _materialize(spec: _Spec, rng: random.Random, domain: str = "") -> Question:
+    answers = list(spec.answers)
+    correct = rng.sample(answers, spec.choose) if len(answers) > spec.choose else answers
+    need = spec.size - spec.choose
+    picked: list[str] = []
+    for tier in spec.distractors:
+        take = min(need - len(picked), len(tier))
+        if take <= 0:
+            break
+        picked.extend(rng.sample(tier, take))
+    options = correct + picked
+    rng.shuffle(options)
+    right = {_fold(c) for c in correct}
+    explanation = spec.explanation
+    if spec.notes:
+        said = [note for option, note in spec.notes if _fold(option) in right]
+        explanation = " ".join([*said, explanation])
+    return Question(
+        kind=spec.kind, card_key=spec.card_key, prompt=spec.prompt, options=tuple(options),
+        correct=tuple(i for i, o in enumerate(options) if _fold(o) in right),
+        explanation=explanation, hub_url=spec.hub_url, domain=domain,
+        tags=dict(spec.tags),
+    )
+
+
+class _Draw:
+    """Random draws without replacement from tiers of spec ids (best tier first).
+
+    A draw skips cards already used and prefers a family not yet used; each draw costs about
+    O(1) (a random start, then the first fitting id), so an exam never sorts whole pools.
+    """
+
+    def __init__(self, tiers: Iterable[Sequence[int]]) -> None:
+        self.tiers = [list(t) for t in tiers]
+
+    def take(self, rng: random.Random, specs: Sequence[_Spec], used: set[str],
+             families: set[str], max_tier: int = 99) -> int | None:
+        for level, tier in enumerate(self.tiers):
+            if level > max_tier:
+                break
+            fallback = -1
+            start = rng.randrange(len(tier)) if tier else 0
+            pos = 0
+            while pos < len(tier):
+                j = (start + pos) % len(tier)
+                spec = specs[tier[j]]
+                if spec.card_key in used:
+                    tier[j] = tier[-1]
+                    tier.pop()
+                    if fallback == len(tier):
+                        fallback = j
+                    continue
+                if spec.family not in families:
+                    i = tier[j]
+                    tier[j] = tier[-1]
+                    tier.pop()
+                    return i
+                if fallback < 0:
+                    fallback = j
+                pos += 1
+            if 0 <= fallback < len(tier):
+                i = tier[fallback]
+                tier[fallback] = tier[-1]
+                tier.pop()
+                return i
+        return None
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def all_questions(snapshot: ContentSnapshot, rng: random.Random) -> list[Question]:
+    """Every question the content supports, in a fixed order, options shuffled by ``rng``."""
+    return [_materialize(spec, rng, KIND_LABELS.get(spec.kind, spec.kind))
+            for spec in _index(snapshot).specs]
+
+
+def _matches(spec: _Spec, providers: frozenset[str] | None, categories: frozenset[str] | None,
+             kinds: frozenset[str] | None) -> bool:
+    if kinds is not None and spec.kind not in kinds:
+        return False
+    if providers is not None and not (spec.providers & providers):
+        return False
+    return categories is None or spec.tag("category") in categories
+
+
+def practice_questions(snapshot: ContentSnapshot, rng: random.Random, *,
+                       providers: frozenset[str] | None = None,
+                       categories: frozenset[str] | None = None,
+                       kinds: frozenset[str] | None = None, count: int = 10) -> list[Question]:
+    """A balanced sample of at most ``count`` questions matching the filters (None = all).
+
+    A question matches ``providers`` when it involves one of them (an equivalence question
+    involves both clouds it connects; architecture questions involve none). It matches
+    ``categories`` through its tag "category" (questions about practices, pillars and
+    architectures have none). The sample goes round the kinds and, within a kind, round the
+    providers; it never repeats a card, avoids two questions on the same fact family while it
+    can, and is shorter than ``count`` only when fewer questions match.
+    """
+    if count <= 0:
+        return []
+    specs = _index(snapshot).specs
+    buckets: dict[str, dict[str, list[int]]] = {}
+    for i, spec in enumerate(specs):
+        if _matches(spec, providers, categories, kinds):
+            buckets.setdefault(spec.kind, {}).setdefault(spec.tag("provider"), []).append(i)
+    kind_order = [k for k in KINDS if k in buckets] + sorted(set(buckets) - set(KINDS))
+    rng.shuffle(kind_order)
+    draws: dict[str, list[_Draw]] = {}
+    for kind in kind_order:
+        order = sorted(buckets[kind])
+        rng.shuffle(order)
+        draws[kind] = [_Draw([buckets[kind][p]]) for p in order]
+    turn = dict.fromkeys(kind_order, 0)
+    used: set[str] = set()
+    families: set[str] = set()
+    chosen: list[int] = []
+    while len(chosen) < count:
+        progressed = False
+        for kind in kind_order:
+            if len(chosen) >= count:
+                break
+            per_provider = draws[kind]
+            for _ in range(len(per_provider)):
+                draw = per_provider[turn[kind] % len(per_provider)]
+                turn[kind] += 1
+                i = draw.take(rng, specs, used, families)
+                if i is not None:
+                    chosen.append(i)
+                    used.add(specs[i].card_key)
+                    families.add(specs[i].family)
+                    progressed = True
+                    break
+        if not progressed:
+            break
+    rng.shuffle(chosen)
+    return [_materialize(specs[i], rng, KIND_LABELS.get(specs[i].kind, specs[i].kind))
+            for i in chosen]
+
+
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """Largest-remainder rounding of ``total`` over ``weights`` (ties: earlier domain first)."""
+    if total <= 0 or not weights:
+        return [0] * len(weights)
+    weight_sum = sum(weights)
+    if weight_sum <= 0:
+        weights, weight_sum = [1.0] * len(weights), float(len(weights))
+    quotas = [total * w / weight_sum for w in weights]
+    counts = [math.floor(q) for q in quotas]
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - counts[i]), i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+_MULTI_ITEM = re.compile(r"\bmulti(?:ple)?[- ]?(?:response|select)", re.IGNORECASE)
+
+
+def _allows_multi(exam: ExamFact) -> bool:
+    """Multiple response ("Multiple response", "Multi-select", "Multiple select") allowed?"""
+    return not exam.item_types or any(_MULTI_ITEM.search(t) for t in exam.item_types)
+
+
+def _rank(spec: _Spec, provider: str) -> int:
+    """0: about the exam's provider; 1: neutral, or an equivalence from it; 2: other clouds."""
+    if spec.tag("provider") == provider:
+        return 0
+    if not spec.providers or provider in spec.providers:
+        return 1
+    return 2
+
+
+def _ranked(index: _Index, topic: str, provider: str, multi: bool) -> tuple[tuple[int, ...], ...]:
+    key = (topic, provider, multi)
+    hit = index.ranked.get(key)
+    if hit is None:
+        if topic:
+            ids: Iterable[int] = index.by_topic.get(topic, ())
+        else:  # the exam's provider at large (a domain whose topics match no content)
+            ids = (i for i, s in enumerate(index.specs) if provider in s.providers)
+        tiers: tuple[list[int], ...] = ([], [], [])
+        for i in ids:
+            spec = index.specs[i]
+            if multi or spec.choose == 1:
+                tiers[_rank(spec, provider)].append(i)
+        hit = tuple(tuple(t) for t in tiers)
+        index.ranked[key] = hit
+    return hit
+
+
+def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
+                   exam_slug: str) -> list[Question]:
+    """Exactly ``question_count`` questions spread over the exam's domains by weight.
+
+    Each domain gets its share of the count (weight midpoints, largest-remainder rounding) and
+    draws from its topics in turn, so they share the domain's questions. Within a topic,
+    questions about the exam's provider come first, then provider-neutral ones and equivalences
+    from that provider; questions about the other clouds only when nothing else is left. No card
+    repeats while the pool allows; a domain whose pool runs dry asks its questions again with a
+    new option draw. Multiple-response questions only when the exam's item types allow them.
+    ``Question.domain`` is the domain's name. Raises ``KeyError`` for an unknown exam slug.
+    """
+    exam = snapshot.exams[exam_slug]
+    index = _index(snapshot)
+    specs = index.specs
+    multi = _allows_multi(exam)
+    counts = _apportion(exam.question_count, [d.weight for d in exam.domains])
+    used: set[str] = set()
+    families: set[str] = set()
+    result: list[Question] = []
+    for domain, n in zip(exam.domains, counts, strict=True):
+        if n <= 0:
+            continue
+        ranked = [_ranked(index, t, exam.provider, multi) for t in domain.topics]
+        if not any(any(r) for r in ranked):
+            ranked = [_ranked(index, "", exam.provider, multi)]
+        draws = [_Draw(r) for r in ranked]
+        order = list(range(len(draws)))
+        rng.shuffle(order)
+        picked: list[int] = []
+        for max_tier in (1, 2):
+            while len(picked) < n:
+                progressed = False
+                for t in order:
+                    if len(picked) >= n:
+                        break
+                    i = draws[t].take(rng, specs, used, families, max_tier)
+                    if i is not None:
+                        picked.append(i)
+                        used.add(specs[i].card_key)
+                        families.add(specs[i].family)
+                        progressed = True
+                if not progressed:
+                    break
+        questions = [_materialize(specs[i], rng, domain.name) for i in picked]
+        if len(questions) < n:
+            # The pool is smaller than the domain's share: ask again with a fresh option draw,
+            # the questions with the most distractor choice first.
+            pool = list(dict.fromkeys(i for r in ranked for tier in r for i in tier))
+            pool.sort(key=lambda i: (_rank(specs[i], exam.provider),
+                                     -sum(map(len, specs[i].distractors))))
+            j = 0
+            while len(questions) < n and pool:
+                spec = specs[pool[j % len(pool)]]
+                j += 1
+                asked = {q.options for q in (*result, *questions) if q.card_key == spec.card_key}
+                q = _materialize(spec, rng, domain.name)
+                for _ in range(5):
+                    if q.options not in asked:
+                        break
+                    q = _materialize(spec, rng, domain.name)
+                questions.append(q)
+        result.extend(questions)
+    k = 0
+    while len(result) < exam.question_count and specs:  # no content at all for the exam
+        result.append(_materialize(specs[k % len(specs)], rng, exam.domains[0].name))
+        k += 1
+    rng.shuffle(result)
+    return result

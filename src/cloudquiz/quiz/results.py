@@ -1,0 +1,154 @@
+"""Quiz pages after the questions: an attempt's results, and a learner's progress.
+
+Both are plain GET pages on the quiz blueprint (``blueprint.bp``). Results are shown only for a
+finished attempt (opening them closes an expired one); progress reads everything it shows in a
+handful of queries through ``store.progress``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, url_for
+
+from .. import models as m
+from ..web.htmx import render_page
+from . import identity
+from .blueprint import (
+    KIND_LABELS,
+    MODE_LABELS,
+    SCORING_LABELS,
+    attempt_or_404,
+    bp,
+    names,
+    percent_of,
+    see_other,
+)
+from .store import attempts, review
+from .store import progress as progress_store
+
+
+@dataclass(frozen=True)
+class GroupView:
+    label: str
+    points: float
+    max_points: float
+    count: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return percent_of(self.points, self.max_points)
+
+
+def _groups(att: m.Attempt, questions: list[m.AttemptQuestion]) -> list[GroupView]:
+    scoring = attempts.scoring_of(att)
+    order = [d["name"] for d in (att.config or {}).get("domains", [])]
+    acc: dict[str, list[float]] = {}
+    for q in questions:
+        label = q.domain or KIND_LABELS.get(q.kind, q.kind)
+        row = acc.setdefault(label, [0.0, 0.0, 0, 0])
+        row[0] += q.points
+        row[1] += attempts.question_max(q, scoring)
+        row[2] += 1
+        row[3] += q.chosen is not None
+    labels = [x for x in order if x in acc] + sorted(x for x in acc if x not in order)
+    return [GroupView(x, acc[x][0], acc[x][1], int(acc[x][2]), int(acc[x][3])) for x in labels]
+
+
+@bp.get("/quiz/attempts/<public_id>/results")
+def results(public_id: str) -> Response:
+    att = attempt_or_404(public_id)
+    attempts.finish_if_expired(att)
+    if att.finished_at is None:
+        return see_other(url_for("quiz.attempt", public_id=public_id))
+    questions = attempts.questions_of(att)
+    scoring = attempts.scoring_of(att)
+    cfg = att.config or {}
+    mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
+    mark_percent = None
+    if att.mode == "exam" and mark is not None:
+        lo, hi = int(cfg.get("scale_min", 0)), int(cfg.get("scale_max", 1000))
+        mark_percent = round(100 * (int(mark) - lo) / (hi - lo)) if hi > lo else None
+    items = [{
+        "q": q,
+        "chosen_texts": [q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
+        "correct_texts": [q.options[i] for i in q.correct],
+        "max": attempts.question_max(q, scoring),
+        "url": url_for("quiz.answer", public_id=public_id, n=q.position),
+    } for q in questions]
+    return render_page(
+        "quiz/results.html", attempt=att, cfg=cfg, items=items, groups=_groups(att, questions),
+        percent=percent_of(att.score_points, att.max_points),
+        answered=sum(1 for q in questions if q.chosen is not None),
+        correct=sum(1 for q in questions if q.is_correct),
+        mode_label=MODE_LABELS.get(att.mode, att.mode),
+        mark=mark, mark_percent=mark_percent,
+        official_mark=cfg.get("pass_mark") is not None,
+        # attempts.finish closes an expired attempt at its deadline, never later.
+        timed_out=att.deadline is not None and att.finished_at is not None
+        and att.finished_at >= att.deadline,
+        scoring_label=SCORING_LABELS.get(scoring, ""),
+        queue=review.queue_size(att.learner_id),
+    )
+
+
+# ----------------------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    percent: int
+    label: str
+    title: str
+    mode: str
+
+
+CHART_W, CHART_H, CHART_PAD_L, CHART_PAD_B, CHART_PAD_T, CHART_PAD_R = 400, 200, 48, 30, 12, 16
+
+
+def _chart(history: list[m.Attempt]) -> list[ChartPoint]:
+    done = [a for a in history if a.finished_at is not None and a.max_points > 0]
+    if not done:
+        return []
+    inner_w = CHART_W - CHART_PAD_L - CHART_PAD_R
+    inner_h = CHART_H - CHART_PAD_T - CHART_PAD_B
+    step = inner_w / (len(done) - 1) if len(done) > 1 else 0
+    points = []
+    for i, a in enumerate(done):
+        pct = percent_of(a.score_points, a.max_points)
+        x = CHART_PAD_L + (i * step if len(done) > 1 else inner_w / 2)
+        y = CHART_PAD_T + inner_h * (1 - pct / 100)
+        mode = MODE_LABELS.get(a.mode, a.mode)
+        points.append(ChartPoint(round(x, 1), round(y, 1), pct, str(i + 1),
+                                 f"Attempt {i + 1}, {mode}: {pct}%", mode))
+    return points
+
+
+@bp.get("/progress")
+def progress() -> Response:
+    providers, categories = names()
+    lid = identity.learner_id()
+    prog = progress_store.summary(lid, providers, categories, KIND_LABELS)
+    weak = progress_store.weakest(prog)
+    chart = _chart(prog.attempts)
+    rows = []
+    for a in reversed(prog.attempts):
+        expired = attempts.is_expired(a)
+        rows.append({
+            "a": a, "answered": prog.answered.get(a.id, 0), "expired": expired,
+            "percent": percent_of(a.score_points, a.max_points),
+            "url": url_for("quiz.results" if a.finished_at or expired else "quiz.attempt",
+                           public_id=a.public_id),
+        })
+    field = {"provider": "providers", "category": "categories", "kind": "kinds"}
+    weak_views = [{"dim": dim, "tally": t, "field": field[dim]} for dim, t in weak]
+    return render_page(
+        "quiz/progress.html", prog=prog, rows=rows, chart=chart, weak=weak_views,
+        queue=review.stats(lid), mode_labels=MODE_LABELS,
+        chart_w=CHART_W, chart_h=CHART_H, pad_l=CHART_PAD_L, pad_r=CHART_PAD_R,
+        pad_t=CHART_PAD_T, pad_b=CHART_PAD_B,
+        overall=percent_of(prog.total_correct, prog.total_answered),
+    )
