@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from cloudquiz import models as m
 from cloudquiz.models import db
 from cloudquiz.quiz import engine
-from cloudquiz.quiz.engine import draw, specs
 from cloudquiz.quiz import snapshot as snapshot_module
+from cloudquiz.quiz.engine import draw, specs
 from cloudquiz.quiz.snapshot import build_snapshot, get_snapshot
 from cloudquiz.quiz.types import KINDS, ContentSnapshot, DomainFact, Question
 from tests.support.paths import PROJECT_ROOT

@@ -8,7 +8,14 @@ and the NOT forms ("Which of these is NOT an equivalent of AWS Lambda on Azure o
 from __future__ import annotations
 
 from ..types import CapabilityFact
-from .specs import MULTI_OPTIONS, NUMBER_WORDS, SERVICE_DISTANCE, SINGLE_OPTIONS, Builder, _Spec
+from .specs import (
+    MULTI_OPTIONS,
+    NUMBER_WORDS,
+    SERVICE_DISTANCE,
+    SINGLE_OPTIONS,
+    Builder,
+    _Spec,
+)
 from .text import _join, _sentence
 
 

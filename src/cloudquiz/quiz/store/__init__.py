@@ -17,7 +17,14 @@ Split by job:
 from __future__ import annotations
 
 from . import attempts, clock, learners, progress, review
-from .attempts import PRACTICE_COUNTS, AttemptState, Conflict, QuestionState, Recorded, Tallies
+from .attempts import (
+    PRACTICE_COUNTS,
+    AttemptState,
+    Conflict,
+    QuestionState,
+    Recorded,
+    Tallies,
+)
 
 __all__ = [
     "PRACTICE_COUNTS", "AttemptState", "Conflict", "QuestionState", "Recorded", "Tallies",
