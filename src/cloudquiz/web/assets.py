@@ -35,7 +35,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
-from .compression import ENCODINGS, choose_encoding, compress, is_compressible
+from .compression import ENCODINGS, choose_encoding, is_compressible, precompress
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the cloudquiz package
 HASH_LEN = 10
@@ -108,7 +108,7 @@ class StaticStore:
     def variant(self, entry: StaticFile, encoding: str) -> bytes:
         body = entry.variants.get(encoding)
         if body is None:
-            body = compress(entry.data, encoding, static=True)
+            body = precompress(entry.data, encoding)
             entry.variants[encoding] = body
         return body
 

@@ -16,8 +16,8 @@ already in the render cache is served without rendering. The policy:
   redirects, any page that read or wrote the session, e.g. one that renders a CSRF token):
   ``Cache-Control: no-store``.
 
-The render cache (``RENDER_CACHE``; on by default, off under ``TESTING`` unless set) is a bounded
-LRU of rendered bodies keyed by that same ETag, per app object. It is only a copy of what the
+The render cache (``RENDER_CACHE``; on by default, off under ``TESTING`` unless set) is a cachelib
+``SimpleCache`` of rendered bodies keyed by that same ETag, per app object, bounded in entries. It is only a copy of what the
 database says for one content version: losing it (restart, another worker) changes nothing, and a
 reseed changes the version and so every key. ``make bench`` measures it against ``RENDER_CACHE=0``
 (docs/performance.md).
@@ -26,18 +26,19 @@ reseed changes the version and so every key. ``make bench`` measures it against 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from cachelib import SimpleCache
 from flask import Flask, Response, current_app, g, request
-from flask.globals import _cv_request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from ..content import content_version
 from ..models import db
+from . import compression
 from .assets import build_id
-from .compression import ETAG_SUFFIXES, compress_response
+from .compression import ETAG_SUFFIXES
 from .htmx import wants_fragment
 
 CONTENT_BLUEPRINTS = frozenset({
@@ -47,6 +48,7 @@ NEVER_CACHED_ENDPOINTS = frozenset({"pages.healthz"})
 REVALIDATE = "no-cache"
 NO_STORE = "no-store"
 # Headers a cached page must not replay: recomputed per response, or per user.
+MAX_CACHED_PAGE = 4 * 1024 * 1024  # larger bodies (none today) are rendered every time
 _NOT_REPLAYED = frozenset({"content-length", "content-encoding", "etag", "cache-control",
                            "set-cookie", "date"})
 
@@ -56,53 +58,36 @@ class CachedPage:
     body: bytes
     status: int
     headers: list[tuple[str, str]]
-    variants: dict[str, bytes] = field(default_factory=dict)
 
     def response(self) -> Response:
         return Response(self.body, status=self.status, headers=self.headers)
 
 
-class RenderCache:
-    """A thread-safe LRU of rendered pages, bounded in entries and in bytes."""
-
-    def __init__(self, max_entries: int, max_bytes: int) -> None:
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> CachedPage | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: CachedPage) -> None:
-        size = len(page.body)
-        if size * 4 > self.max_bytes:
-            return
-        with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._pages[key] = page
-            self._bytes += size
-            while len(self._pages) > self.max_entries or self._bytes > self.max_bytes:
-                _, evicted = self._pages.popitem(last=False)
-                self._bytes -= len(evicted.body)
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
-
-
-def render_cache(app: Flask | None = None) -> RenderCache | None:
+def render_cache(app: Flask | None = None) -> SimpleCache | None:
+    """The app's render cache (cachelib, bounded in entries), or None when it is off."""
     return (app or current_app).extensions.get("cloudquiz.render_cache")
+
+
+class _WatchedSessions(SecureCookieSessionInterface):
+    """Flask's cookie sessions, remembering in ``g`` the session object a request opened, so
+    the cache policy can ask whether the view used it without touching ``flask.session``
+    (reading that proxy marks the session accessed)."""
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        session = super().open_session(app, request)
+        g.cloudquiz_session = session
+        return session
+
+
+def _session_touched() -> bool:
+    """Did the view read or write the session? A session that was never opened was not used;
+    one we did not see opened counts as used (pages are then stored nowhere: safe)."""
+    if "cloudquiz_session" not in g:
+        return not isinstance(current_app.session_interface, _WatchedSessions)
+    session = g.cloudquiz_session
+    if session is None:
+        return False
+    return bool(getattr(session, "accessed", True) or getattr(session, "modified", True))
 
 
 def is_content_request() -> bool:
@@ -135,22 +120,6 @@ def _matching_tag(tag: str) -> str | None:
     return None
 
 
-def _session_touched() -> bool:
-    """Did the view read or write the session? (Flask sets ``accessed`` on any use.)
-
-    Looked up on the request context, not through ``flask.session``: since Flask 3.1 touching
-    the proxy itself marks the session accessed. If Flask's internals move, the answer is a
-    safe "yes" (pages are then stored nowhere, which the tests notice).
-    """
-    ctx = _cv_request.get(None)
-    if ctx is None or not hasattr(ctx, "_session"):
-        return True
-    sess = ctx._session
-    if sess is None:
-        return False
-    return bool(getattr(sess, "accessed", True) or getattr(sess, "modified", True))
-
-
 def before_request() -> Response | None:
     if not is_content_request():
         return None
@@ -171,7 +140,6 @@ def before_request() -> Response | None:
         page = cache.get(tag)
         if page is not None:
             g.page_cache = "hit"
-            g.page_variants = page.variants
             return page.response()
     return None
 
@@ -182,7 +150,6 @@ def after_request(response: Response) -> Response:
         return response  # assets.static_view set its own headers and encoding
     tag = g.get("page_etag")
     state = g.get("page_cache")
-    variants = None
     if tag is not None and state == "revalidated" and response.status_code == 304:
         response.headers["Cache-Control"] = REVALIDATE
         response.vary.update(("HX-Request", "Accept-Encoding"))
@@ -191,30 +158,30 @@ def after_request(response: Response) -> Response:
             state == "hit" or not _session_touched()):
         response.headers["Cache-Control"] = REVALIDATE
         response.set_etag(tag)
-        variants = g.get("page_variants")
         cache = render_cache()
         if state != "hit" and cache is not None and not response.is_streamed \
                 and not response.direct_passthrough:
-            page = CachedPage(response.get_data(), response.status_code,
-                              [(k, v) for k, v in response.headers.items()
-                               if k.lower() not in _NOT_REPLAYED])
-            cache.put(tag, page)
-            variants = page.variants
-    else:
-        response.headers["Cache-Control"] = NO_STORE
-        if tag is not None:
-            response.headers.pop("ETag", None)
-        return compress_response(response, one_shot=True)
-    return compress_response(response, variants)
+            body = response.get_data()
+            if len(body) <= MAX_CACHED_PAGE:
+                cache.set(tag, CachedPage(body, response.status_code,
+                                          [(k, v) for k, v in response.headers.items()
+                                           if k.lower() not in _NOT_REPLAYED]))
+        return compression.compress(response, stored=True)
+    response.headers["Cache-Control"] = NO_STORE
+    if tag is not None:
+        response.headers.pop("ETag", None)
+    return compression.compress(response, stored=False)
 
 
 def init_app(app: Flask) -> None:
+    compression.init_app(app)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = _WatchedSessions()
     enabled = app.config.get("RENDER_CACHE")
     if enabled is None:
         enabled = not app.testing
     if enabled:
-        app.extensions["cloudquiz.render_cache"] = RenderCache(
-            int(app.config.get("RENDER_CACHE_ENTRIES", 512)),
-            int(app.config.get("RENDER_CACHE_BYTES", 64 * 1024 * 1024)),
-        )
+        app.extensions["cloudquiz.render_cache"] = SimpleCache(
+            threshold=int(app.config.get("RENDER_CACHE_ENTRIES", 512)),
+            default_timeout=compression.KEEP_SECONDS)
     app.before_request(before_request)

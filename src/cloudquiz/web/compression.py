@@ -1,41 +1,51 @@
-"""Response compression: brotli (when the ``brotli`` package is installed) or gzip.
+"""Response compression: Flask-Compress (brotli or gzip), and the precompression of static files.
 
-Text responses (HTML, CSS, JS, JSON, CSV, SVG) over ``MIN_SIZE`` bytes are compressed when the
-client's ``Accept-Encoding`` allows it, and every compressible response says
-``Vary: Accept-Encoding`` whether or not this one was compressed, so shared caches keep the
-variants apart. A compressed representation gets its own strong ETag (``"<tag>-br"``), as the
-HTTP spec requires for different bytes; :mod:`cloudquiz.caching` accepts either form on
-revalidation.
+Dynamic responses go through Flask-Compress, called from :mod:`.caching` (not registered as
+its own ``after_request``, so the cache policy decides first). Two instances per app:
 
-What is never compressed: streamed or pass-through bodies (files are handled by
-:mod:`cloudquiz.assets`, which keeps their compressed bytes), partial content, bodies of 204/304
-and responses that already carry a ``Content-Encoding``.
+- content pages that may be stored keep their compressed bodies in a cachelib cache keyed by
+  the encoding and the page's strong ETag (content version, build, URL, fragment or page), so a
+  page is compressed once per encoding and content version, not per request;
+- everything else (per learner, ``no-store``) is compressed for this one transfer.
+
+Flask-Compress adds ``Vary: Accept-Encoding`` and gives a compressed representation its own
+strong ETag (``"<tag>:br"``), as HTTP requires for different bytes; :mod:`.caching` accepts
+either form on revalidation. What is never compressed: streamed bodies, non-2xx statuses,
+bodies under ``COMPRESS_MIN_SIZE``, and responses that already carry a ``Content-Encoding``
+(static files, which :mod:`.assets` compresses once at the best level with :func:`precompress`).
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import MutableMapping
 
-from flask import Response, request
+import brotli
+from cachelib import SimpleCache
+from flask import Flask, Response, current_app, g, request
+from flask_compress import Compress
 
-try:  # brotli is a declared dependency; gzip still works if a deployment lacks the wheel
-    import brotli
-except ImportError:  # pragma: no cover - exercised only where the wheel is missing
-    brotli = None
-
-MIN_SIZE = 500
+ENCODINGS = ("br", "gzip")
+ETAG_SUFFIXES = tuple(f":{e}" for e in ENCODINGS)
 COMPRESSIBLE = frozenset({
     "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
     "text/csv", "image/svg+xml", "text/plain", "application/xml", "text/xml",
     "application/manifest+json",
 })
-ENCODINGS = ("br", "gzip") if brotli is not None else ("gzip",)
-# A one-shot response (``no-store``: per learner, compressed for this one transfer) prefers gzip
-# on a tie: for a few-KB quiz fragment brotli saves ~150 bytes more but costs several times the
-# CPU of gzip, per request (docs/performance.md). Cacheable bodies keep brotli's better ratio.
-ONE_SHOT_ENCODINGS = tuple(sorted(ENCODINGS, key=lambda e: e != "gzip"))
-ETAG_SUFFIXES = tuple(f"-{e}" for e in ENCODINGS)
+DEFAULTS = {
+    "COMPRESS_REGISTER": False,
+    "COMPRESS_ALGORITHM": list(ENCODINGS),
+    "COMPRESS_MIMETYPES": sorted(COMPRESSIBLE),
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_BR_LEVEL": 5,
+    "COMPRESS_BR_MODE": 1,  # text
+    "COMPRESS_MIN_SIZE": 500,
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,  # caching answers 304s before the view
+}
+STORED_VARIANTS = 2048  # compressed bodies kept per app (two encodings of ~1000 pages)
+# cachelib evicts *every* entry that never expires once it is full; a finite lifetime makes it
+# evict the oldest instead (keys carry the content version, so nothing goes stale anyway)
+KEEP_SECONDS = 24 * 3600
 
 
 def choose_encoding(order: tuple[str, ...] = ENCODINGS) -> str | None:
@@ -49,18 +59,12 @@ def choose_encoding(order: tuple[str, ...] = ENCODINGS) -> str | None:
     return best
 
 
-def compress(data: bytes, encoding: str, static: bool = False) -> bytes:
-    """Compress ``data``; static files (compressed once, kept) get the slowest, best level.
-
-    Brotli's window is sized to the body (nothing further back than the body's start can be
-    referenced anyway): same output, and ~25 % less time for a few-KB body than with the
-    default 4 MiB window (docs/performance.md)."""
+def precompress(data: bytes, encoding: str) -> bytes:
+    """A static file's compressed bytes, at the slowest, best level (once per file)."""
     if encoding == "br":
-        window = max(10, min(22, len(data).bit_length() + 1))
-        return brotli.compress(data, quality=11 if static else 5, lgwin=window,
-                               mode=brotli.MODE_TEXT)
+        return brotli.compress(data, quality=11, mode=brotli.MODE_TEXT)
     if encoding == "gzip":
-        return gzip.compress(data, compresslevel=9 if static else 6, mtime=0)
+        return gzip.compress(data, compresslevel=9, mtime=0)
     raise ValueError(encoding)
 
 
@@ -68,38 +72,38 @@ def is_compressible(mimetype: str | None) -> bool:
     return bool(mimetype) and mimetype in COMPRESSIBLE
 
 
-def compress_response(response: Response,
-                      variants: MutableMapping[str, bytes] | None = None,
-                      one_shot: bool = False) -> Response:
-    """Compress ``response`` in place when it is worth it and allowed.
+def _page_key(_request: object) -> str:
+    return g.page_etag
 
-    ``variants`` is an optional store of already-compressed bodies for this exact response
-    (the render cache passes one per page, so a cached page is compressed once, not per hit).
-    ``one_shot`` marks a response nobody may store (``no-store``): see ``ONE_SHOT_ENCODINGS``.
-    """
-    if response.status_code < 200 or response.status_code in (204, 206, 304):
+
+def compress(response: Response, stored: bool) -> Response:
+    """Compress ``response`` for this client; ``stored`` for a content page whose ETag keys it.
+
+    Flask-Compress picks an encoding the client refused with ``q=0`` when nothing else is
+    listed ("br;q=0, gzip;q=0"); werkzeug's parser decides first whether any is acceptable."""
+    if choose_encoding() is None:
+        if is_compressible(response.mimetype):
+            response.vary.add("Accept-Encoding")
         return response
-    if response.direct_passthrough or response.is_streamed:
-        return response
-    if "Content-Encoding" in response.headers or not is_compressible(response.mimetype):
-        return response
-    response.vary.add("Accept-Encoding")
-    if "Content-Range" in response.headers:
-        return response
-    encoding = choose_encoding(ONE_SHOT_ENCODINGS if one_shot else ENCODINGS)
-    if encoding is None:
-        return response
-    data = response.get_data()
-    if len(data) < MIN_SIZE:
-        return response
-    body = variants.get(encoding) if variants is not None else None
-    if body is None:
-        body = compress(data, encoding)
-        if variants is not None:
-            variants[encoding] = body
-    response.set_data(body)
-    response.headers["Content-Encoding"] = encoding
-    etag, weak = response.get_etag()
-    if etag:
-        response.set_etag(f"{etag}-{encoding}", weak)
-    return response
+    instances = current_app.extensions["cloudquiz.compress"]
+    return instances["stored" if stored else "one_shot"].after_request(response)
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    algorithms = list(app.config["COMPRESS_ALGORITHM"])
+    # A one-shot body prefers gzip on a tie: for a few-KB quiz fragment brotli saves ~150
+    # bytes more but costs several times the CPU, per request (docs/performance.md).
+    app.config["COMPRESS_ALGORITHM"] = sorted(algorithms, key=lambda e: e != "gzip")
+    one_shot = Compress()
+    app.config["COMPRESS_CACHE_BACKEND"] = None
+    app.config["COMPRESS_CACHE_KEY"] = None
+    one_shot.init_app(app)
+    app.config["COMPRESS_ALGORITHM"] = algorithms
+    stored = Compress()
+    app.config["COMPRESS_CACHE_BACKEND"] = lambda: SimpleCache(threshold=STORED_VARIANTS,
+                                                               default_timeout=KEEP_SECONDS)
+    app.config["COMPRESS_CACHE_KEY"] = _page_key
+    stored.init_app(app)
+    app.extensions["cloudquiz.compress"] = {"stored": stored, "one_shot": one_shot}
