@@ -56,6 +56,8 @@ def build_id() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
             continue
+        if path.relative_to(PACKAGE_DIR).parts[0] == "seed":  # content: the version covers it
+            continue
         digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

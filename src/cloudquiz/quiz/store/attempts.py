@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from ...models import db
 from .. import engine
 from ..types import Question
 from . import clock, review
+from .states import AttemptState, QuestionState, Tallies
 
 PRACTICE_COUNTS = (10, 20, 30, 50)
 
@@ -70,58 +71,6 @@ def questions_of(attempt: m.Attempt) -> list[m.AttemptQuestion]:
 def question_at(attempt: m.Attempt, position: int) -> m.AttemptQuestion | None:
     return db.session.scalar(sa.select(m.AttemptQuestion).where(
         m.AttemptQuestion.attempt_id == attempt.id, m.AttemptQuestion.position == position))
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptState:
-    """What the question pages need of an attempt, read with Core as a plain value.
-
-    Unlike an ORM instance it is not expired by the answer's commit, so rendering the panel
-    after the commit reads nothing again. Same attribute names as :class:`models.Attempt`, so the
-    helpers here (``scoring_of``, ``is_expired``, ``finish``) take either.
-    """
-
-    id: int
-    public_id: str
-    learner_id: str
-    mode: str
-    title: str
-    config: dict[str, Any]
-    question_count: int
-    deadline: dt.datetime | None
-    finished_at: dt.datetime | None
-    max_points: float
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionState:
-    """One asked question and its answer, as :class:`AttemptState` is for the attempt."""
-
-    id: int
-    position: int
-    kind: str
-    card_key: str
-    domain: str
-    tags: dict[str, Any]
-    prompt: str
-    options: list[Any]
-    correct: list[Any]
-    multi: bool
-    explanation: str
-    hub_url: str
-    chosen: list[Any] | None
-    is_correct: bool | None
-    points: float
-    flagged: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Tallies:
-    """An attempt's counts for the question panel."""
-
-    answered: int
-    flagged: int
-    first_open: int | None = None  # position of the first unanswered question, None if none
 
 
 _ATTEMPT_FIELDS = tuple(f.name for f in fields(AttemptState))

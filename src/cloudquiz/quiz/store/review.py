@@ -28,7 +28,7 @@ from ..types import Question
 from . import clock
 
 if TYPE_CHECKING:
-    from .attempts import AttemptState, QuestionState
+    from .states import AttemptState, QuestionState
 
 LEARNED_BOX = 4  # a card answered right in box 3 is learned and leaves the queue
 REVIEW_BATCH = 20  # questions in one review attempt at most
