@@ -25,11 +25,12 @@ def architectures(app: Flask) -> list[m.Architecture]:
 
 
 def capability_services(app: Flask) -> dict[str, dict[str, list[tuple[str, str]]]]:
-    """capability slug → provider slug → [(service name, service slug)], from the database."""
+    """capability slug → provider slug → [(service name, service slug)] of the services that
+    meet the need today (legacy products are never offered), from the database."""
     out: dict[str, dict[str, list[tuple[str, str]]]] = {}
     with app.app_context():
-        links = db.session.scalars(sa.select(m.CapabilityService).order_by(
-            m.CapabilityService.position)).all()
+        links = db.session.scalars(sa.select(m.CapabilityService).where(
+            m.CapabilityService.legacy.is_(False)).order_by(m.CapabilityService.position)).all()
         for link in links:
             out.setdefault(link.capability.slug, {}).setdefault(
                 link.service.provider.slug, []).append((link.service.name, link.service.slug))

@@ -88,7 +88,7 @@ def test_text_search_three_ways(app: Flask, client: FlaskClient, hx) -> None:
 
 def test_search_matches_services_and_former_names(client: FlaskClient) -> None:
     names = row_names(client.get("/compare?q=azure+ad").get_data(as_text=True))
-    assert "Identity & Access" in names
+    assert "Workforce identity directory" in names  # Microsoft Entra ID, formerly Azure AD
     assert row_names(client.get("/compare?q=LAMBDA").get_data(as_text=True))[0] == \
         "Serverless Functions"
 

@@ -42,6 +42,7 @@ class ServiceRef:
     url: str | None = None
     note: str = ""
     short_name: str = ""  # "Front Door" for "Azure Front Door": used when the full name is too long
+    status: str = ""  # a lifecycle label when the service is not simply generally available
 
 
 @dataclass(frozen=True)

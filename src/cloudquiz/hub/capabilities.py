@@ -22,16 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import models as m
 from ..content import per_version
-from ..models import db
-from ..seeding.schema import NOT_CURRENT
-
-STATUS_LABELS = {
-    "ga": "Generally available",
-    "preview": "Preview",
-    "closed": "Closed to new customers",
-    "deprecated": "Deprecated",
-    "retired": "Retired",
-}
+from ..models import Lifecycle, db
 
 
 @dataclass(frozen=True)
@@ -57,30 +48,6 @@ class Kind:
     name: str
     icon: str
     position: int
-
-
-@dataclass(frozen=True)
-class Lifecycle:
-    status: str = "ga"
-    since: dt.date | None = None
-    ends: dt.date | None = None
-    successor: str | None = None  # key "provider/slug"
-    note: str = ""
-    source_url: str = ""
-    verified_on: dt.date | None = None
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def current(self) -> bool:
-        return self.status not in NOT_CURRENT
-
-    @property
-    def flagged(self) -> bool:
-        """Anything a reader should be told about (not simply generally available)."""
-        return self.status != "ga"
 
 
 @dataclass(frozen=True)

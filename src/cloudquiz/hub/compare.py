@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify, make_response, request, url_for
+from flask import Blueprint, Response, abort, jsonify, make_response, request, url_for
 
 from .. import models as m
 from ..content import per_version
@@ -29,6 +29,7 @@ from ..models import db
 from ..web.htmx import render_page
 from ..web.params import clean_param
 from .capabilities import Cell, Cloud, Kind, Row, as_dict, spine
+from .decisions import differences, rows_with_facts
 
 bp = Blueprint("compare", __name__)
 
@@ -79,6 +80,7 @@ class Line:
     row: Row | FactRow
     cells: list[Cell] = field(default_factory=list)
     values: list[tuple[Cloud, str]] = field(default_factory=list)
+    differences_url: str | None = None  # the row's decision facts, when it has some
 
     @property
     def kind(self) -> str:
@@ -152,6 +154,7 @@ def build_comparison(args: Any) -> Comparison:
     rows = [*rows[:core_count], *fact_rows(), *rows[core_count:]]
     total = len(rows)
     terms = filters.q.casefold().split()
+    with_facts = rows_with_facts()
     lines = []
     for r in rows:
         if filters.category and not (r.category and r.category.slug == filters.category):
@@ -159,7 +162,9 @@ def build_comparison(args: Any) -> Comparison:
         if not all(t in r.haystack for t in terms):
             continue
         if isinstance(r, Row):
-            lines.append(Line(r, cells=r.cells_for(shown)))
+            url = (url_for("compare.row", slug=r.slug, **filters.args())
+                   if r.slug in with_facts else None)
+            lines.append(Line(r, cells=r.cells_for(shown), differences_url=url))
         else:
             lines.append(Line(r, values=[(p, r.values.get(p.slug, "")) for p in shown]))
     return Comparison(filters, providers, shown, categories, lines, notices, total)
@@ -175,6 +180,22 @@ def index() -> Response:
         json_url=url_for("compare.export_json", **args),
         form_url=url_for("compare.index"),
     )
+
+
+@bp.get("/compare/rows/<slug>")
+def row(slug: str) -> Response:
+    """One row with its key differences: the ``row_differences`` block for htmx (the compare
+    table's disclosure), else a page of its own that works without JavaScript."""
+    sp = spine()
+    found = sp.by_slug.get(slug)
+    if found is None:
+        abort(404, f"There is no comparison row “{clean_param(slug, 60)}”.")
+    filters, _ = parse_filters(request.args, list(sp.providers), list(sp.categories))
+    return render_page("compare/row.html", "row_differences", row=found,
+                       cells=found.cells_for(list(sp.providers)),
+                       differences=differences(slug),
+                       back_url=url_for("compare.index", **filters.args(),
+                                        _anchor=found.dom_id))
 
 
 def _export_rows(c: Comparison) -> list[dict[str, Any]]:

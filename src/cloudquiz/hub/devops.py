@@ -64,7 +64,9 @@ def stage_roles(stages: Sequence[m.PipelineStage]) -> dict[str, Role]:
         services = {}
         for t in s.tools:
             url = service_url(t.provider.slug, t.service.slug) if t.service else None
-            services[t.provider.slug] = (ServiceRef(t.label, url, t.note),)  # the seed's label
+            life = t.service.lifecycle if t.service else None
+            status = life.label if life and life.flagged else ""
+            services[t.provider.slug] = (ServiceRef(t.label, url, t.note, status=status),)
         roles[s.slug] = Role(key=s.slug, name=s.name, description=s.text, icon=s.icon,
                              services=services)
     return roles

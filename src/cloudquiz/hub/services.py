@@ -3,8 +3,8 @@ lifecycle, and its equivalents.
 
 "Equivalents" reads the equivalence spine (:mod:`.capabilities`), the same rows as the
 comparison table: for every row the service belongs to, the services the other providers offer
-for it, each linked, with the row's source and the date it was verified. A fixed number of
-queries per page.
+for it, each linked, with the row's source and the date it was verified, and "How it differs":
+the row's decision facts side by side (:mod:`.decisions`). A fixed number of queries per page.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..models import db
 from ..web.htmx import render_page
 from ..web.params import clean_param
 from .capabilities import Cell, Row, ServiceInfo, spine
+from .decisions import Differences, differences
 
 bp = Blueprint("services", __name__)
 
@@ -42,13 +43,15 @@ class Equivalence:
     capability: Row
     own: Cell
     others: list[Cell]
+    differences: Differences | None = None  # "How it differs": the row's decision facts
 
 
 def equivalences(key: str, provider: str) -> list[Equivalence]:
     sp = spine()
     rows = sorted(sp.rows_of.get(key, ()), key=lambda r: (not r.core, r.position))
     return [Equivalence(r, r.cells[provider],
-                        [r.cells[p.slug] for p in sp.providers if p.slug != provider])
+                        [r.cells[p.slug] for p in sp.providers if p.slug != provider],
+                        differences(r.slug, first=key))
             for r in rows]
 
 

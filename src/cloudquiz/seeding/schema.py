@@ -131,7 +131,7 @@ class Featured(Record):
 LIFECYCLE_STATUSES = ("ga", "preview", "closed", "deprecated", "retired")
 # A service in one of these states is not offered to someone starting today: it may be shown
 # (annotated) but never as the current equivalent of anything.
-NOT_CURRENT = frozenset({"closed", "deprecated", "retired"})
+NOT_CURRENT = frozenset({"closed", "deprecated", "retired"})  # as models.NOT_CURRENT
 
 
 class Lifecycle(Record):
@@ -258,6 +258,7 @@ class CodeSampleIn(Record):
     title: Text
     language: Text
     code: Text
+    note: str = ""  # what changed from the original page's sample, and why
 
 
 class CodeSamplesFile(Record):

@@ -79,6 +79,9 @@ def upgrade():
     with op.batch_alter_table('capability_service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('legacy', sa.Boolean(), nullable=False, server_default=sa.false()))
 
+    with op.batch_alter_table('code_sample', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('note', sa.Text(), nullable=False, server_default=''))
+
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.String(length=20), nullable=False, server_default='ga'))
         batch_op.add_column(sa.Column('status_since', sa.Date(), nullable=True))
@@ -103,6 +106,9 @@ def downgrade():
         batch_op.drop_column('status_ends')
         batch_op.drop_column('status_since')
         batch_op.drop_column('status')
+
+    with op.batch_alter_table('code_sample', schema=None) as batch_op:
+        batch_op.drop_column('note')
 
     with op.batch_alter_table('capability_service', schema=None) as batch_op:
         batch_op.drop_column('legacy')

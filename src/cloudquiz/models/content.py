@@ -1,11 +1,4 @@
-"""Database models: the hub's content (loaded from ``seed/``) and the quiz history.
-
-Content tables are rewritten by the seed loader; quiz tables are never touched by it. Quiz rows
-hold snapshots (prompt, options, explanation) instead of foreign keys into content, so a reseed
-that renames or removes a service can never rewrite what a learner was asked.
-
-This module never imports ``request`` or ``g``.
-"""
+"""The hub's content, rewritten by the seed loader (never the quiz tables)."""
 
 from __future__ import annotations
 
@@ -14,26 +7,37 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from .base import Lifecycle, db, utcnow
 
-
-class Base(DeclarativeBase):
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-db = SQLAlchemy(model_class=Base)
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+__all__ = [
+    "ContentMeta",
+    "SiteText",
+    "Category",
+    "Provider",
+    "Service",
+    "ServiceAlias",
+    "Capability",
+    "CapabilityCell",
+    "CapabilityService",
+    "CompareFact",
+    "ProviderSection",
+    "ProviderListItem",
+    "BestPractice",
+    "CodeSample",
+    "Architecture",
+    "PipelineStage",
+    "StageTool",
+    "ThirdPartyTool",
+    "LearningResource",
+    "Exam",
+    "ExamDomain",
+    "DecisionGroup",
+    "FacetDef",
+    "ServiceFacet",
+    "CONTENT_MODELS",
+]
 
 
 # --------------------------------------------------------------------------- content
@@ -138,6 +142,12 @@ class Service(db.Model):
     @property
     def url(self) -> str:
         return url_for("services.detail", provider=self.provider.slug, slug=self.slug)
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """The status for badges (the successor's key is the spine's: no query here)."""
+        return Lifecycle(self.status, self.status_since, self.status_ends, None,
+                         self.status_note, self.status_source_url, self.status_verified_on)
 
     @property
     def label(self) -> str:
@@ -285,6 +295,7 @@ class CodeSample(db.Model):
     title: Mapped[str] = mapped_column(sa.String(120))
     language: Mapped[str] = mapped_column(sa.String(40))
     code: Mapped[str] = mapped_column(sa.Text)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
 
     provider: Mapped[Provider] = relationship()
@@ -486,84 +497,3 @@ CONTENT_MODELS = (
     Architecture, PipelineStage, StageTool, ThirdPartyTool, LearningResource, Exam, ExamDomain,
     DecisionGroup, FacetDef, ServiceFacet,
 )
-
-
-# --------------------------------------------------------------------------- quiz history
-
-
-class Learner(db.Model):
-    """An anonymous browser session: the signed cookie holds only this random id."""
-
-    __tablename__ = "learner"
-    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class Attempt(db.Model):
-    __tablename__ = "attempt"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
-    mode: Mapped[str] = mapped_column(sa.String(20))
-    exam_slug: Mapped[str | None] = mapped_column(sa.String(80), default=None)
-    title: Mapped[str] = mapped_column(sa.String(200), default="")
-    config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    rng_seed: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    content_version: Mapped[str] = mapped_column(sa.String(64), default="")
-    question_count: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    deadline: Mapped[dt.datetime | None] = mapped_column(default=None)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    score_points: Mapped[float] = mapped_column(default=0.0)
-    max_points: Mapped[float] = mapped_column(default=0.0)
-    scaled_score: Mapped[int | None] = mapped_column(default=None)
-    passed: Mapped[bool | None] = mapped_column(default=None)
-
-    questions: Mapped[list[AttemptQuestion]] = relationship(
-        back_populates="attempt", order_by="AttemptQuestion.position",
-        cascade="all, delete-orphan",
-    )
-
-
-class AttemptQuestion(db.Model):
-    """A question as it was asked (snapshot), and the learner's answer once given."""
-
-    __tablename__ = "attempt_question"
-    __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"), index=True)
-    position: Mapped[int] = mapped_column()
-    kind: Mapped[str] = mapped_column(sa.String(40))
-    card_key: Mapped[str] = mapped_column(sa.String(200))
-    domain: Mapped[str] = mapped_column(sa.String(160), default="")
-    tags: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    prompt: Mapped[str] = mapped_column(sa.Text)
-    options: Mapped[list[Any]] = mapped_column(sa.JSON)
-    correct: Mapped[list[Any]] = mapped_column(sa.JSON)
-    multi: Mapped[bool] = mapped_column(default=False)
-    explanation: Mapped[str] = mapped_column(sa.Text, default="")
-    hub_url: Mapped[str] = mapped_column(sa.String(300), default="")
-    chosen: Mapped[list[Any] | None] = mapped_column(sa.JSON, default=None)
-    is_correct: Mapped[bool | None] = mapped_column(default=None)
-    points: Mapped[float] = mapped_column(default=0.0)
-    flagged: Mapped[bool] = mapped_column(default=False)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-
-    attempt: Mapped[Attempt] = relationship(back_populates="questions")
-
-
-class ReviewCard(db.Model):
-    """Leitner box of one question (by its stable card key) for one learner."""
-
-    __tablename__ = "review_card"
-    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
-    card_key: Mapped[str] = mapped_column(sa.String(200))
-    box: Mapped[int] = mapped_column(default=1)
-    due_on: Mapped[dt.date] = mapped_column(sa.Date)
-    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-
-
-QUIZ_MODELS = (Learner, Attempt, AttemptQuestion, ReviewCard)

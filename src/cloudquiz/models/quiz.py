@@ -1,0 +1,91 @@
+"""Quiz history: learners, attempts, asked questions (snapshots), review cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db, utcnow
+
+# --------------------------------------------------------------------------- quiz history
+
+
+class Learner(db.Model):
+    """An anonymous browser session: the signed cookie holds only this random id."""
+
+    __tablename__ = "learner"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    exam_slug: Mapped[str | None] = mapped_column(sa.String(80), default=None)
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    rng_seed: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    content_version: Mapped[str] = mapped_column(sa.String(64), default="")
+    question_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    score_points: Mapped[float] = mapped_column(default=0.0)
+    max_points: Mapped[float] = mapped_column(default=0.0)
+    scaled_score: Mapped[int | None] = mapped_column(default=None)
+    passed: Mapped[bool | None] = mapped_column(default=None)
+
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class AttemptQuestion(db.Model):
+    """A question as it was asked (snapshot), and the learner's answer once given."""
+
+    __tablename__ = "attempt_question"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    card_key: Mapped[str] = mapped_column(sa.String(200))
+    domain: Mapped[str] = mapped_column(sa.String(160), default="")
+    tags: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    options: Mapped[list[Any]] = mapped_column(sa.JSON)
+    correct: Mapped[list[Any]] = mapped_column(sa.JSON)
+    multi: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    hub_url: Mapped[str] = mapped_column(sa.String(300), default="")
+    chosen: Mapped[list[Any] | None] = mapped_column(sa.JSON, default=None)
+    is_correct: Mapped[bool | None] = mapped_column(default=None)
+    points: Mapped[float] = mapped_column(default=0.0)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+
+
+class ReviewCard(db.Model):
+    """Leitner box of one question (by its stable card key) for one learner."""
+
+    __tablename__ = "review_card"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
+    card_key: Mapped[str] = mapped_column(sa.String(200))
+    box: Mapped[int] = mapped_column(default=1)
+    due_on: Mapped[dt.date] = mapped_column(sa.Date)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+QUIZ_MODELS = (Learner, Attempt, AttemptQuestion, ReviewCard)
