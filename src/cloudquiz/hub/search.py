@@ -50,7 +50,9 @@ PROVIDER_WORDS = {
 # Score bands (higher is better). A service that a matching comparison row lists scores just
 # below the names that match themselves; a typo costs TYPO; a service that is closed, deprecated
 # or retired ranks below the current ones of its band.
-EXACT, PREFIX, NAME_WORDS, VIA_ROW, FIELD_WORDS, CATEGORY_WORDS = 100, 90, 80, 70, 60, 45
+EXACT, PREFIX, NAME_WORDS, KEYWORD, VIA_ROW, FIELD_WORDS, CATEGORY_WORDS = (
+    100, 90, 80, 75, 70, 60, 45)
+BOTH_BONUS = 5  # a service a matching row lists that also matches by its own text
 TYPO, NOT_CURRENT_PENALTY = 30, 12
 EXACT_ONLY_LEN = 3  # words this short match whole words only ("ad", "nat", "s3")
 
@@ -76,8 +78,10 @@ class Entry:
     text: str
     names: tuple[str, ...]  # name, short name, former names, abbreviations (folded)
     name_words: frozenset[str]
-    other_words: frozenset[str]  # summary, description, keywords, labels
+    other_words: frozenset[str]  # summary, description, labels
     category_words: frozenset[str]
+    keywords: tuple[str, ...] = ()  # what else people call a row (folded)
+    keyword_words: frozenset[str] = frozenset()
     extra_words: int = 0  # words of the title: "Cloud Storage" beats "Storage Transfer Service"
     provider: str | None = None
     badges: tuple[str, ...] = ()
@@ -91,16 +95,21 @@ class Index:
     vocabulary: tuple[str, ...]  # every word of every record, for typo matching
     row_services: dict[str, tuple[str, ...]]  # capability slug -> service keys
     services: dict[str, Entry] = field(default_factory=dict)  # service key -> its entry
+    rows: tuple[Entry, ...] = ()  # the capability entries
 
 
 def _entry(key: str, kind: str, title: str, url: str, text: str, names: Iterable[str],
-           others: Iterable[str], category: str = "", **kw: Any) -> Entry:
+           others: Iterable[str], category: str = "", keywords: Iterable[str] = (),
+           **kw: Any) -> Entry:
     names = tuple(dict.fromkeys(fold(n) for n in names if n))
     name_words = frozenset(w for n in names for w in words(n))
+    keywords = tuple(dict.fromkeys(fold(k) for k in keywords if k))
+    keyword_words = frozenset(w for k in keywords for w in words(k)) - name_words
     other_words = frozenset(w for o in others if o for w in words(o)) - name_words
     category_words = frozenset(words(category)) - name_words - other_words
     return Entry(key, kind, title, url, text, names, name_words, other_words, category_words,
-                 len(words(title)), **kw)
+                 extra_words=len(words(title)), keywords=keywords, keyword_words=keyword_words,
+                 **kw)
 
 
 def _expanded_name(short: str, *texts: str) -> str:
@@ -155,8 +164,8 @@ def _build_index() -> Index:
         entries.append(_entry(
             row.slug, "capability", row.name, url_for("compare.index", q=row.name,
                                                       _anchor=row.dom_id),
-            row.description, [row.name, *row.keywords],
-            [row.description, *(c.title for c in row.cells.values())],
+            row.description, [row.name], [row.description, *(c.title for c in row.cells.values())],
+            keywords=row.keywords,
             category=row.category.name, badges=(row.category.name,), extra=cells,
             order=(not row.core, row.position)))
     providers = {p.id: p for p in db.session.scalars(sa.select(m.Provider))}
@@ -172,10 +181,12 @@ def _build_index() -> Index:
             a.slug, "architecture", a.title, a.url, a.lead, [a.title, a.heading],
             [a.tagline, a.summary, a.lead], category=a.group, badges=(a.group,), extra=a.icon,
             order=(a.position,)))
-    vocabulary = sorted({w for e in entries for w in (*e.name_words, *e.other_words)
+    vocabulary = sorted({w for e in entries
+                         for w in (*e.name_words, *e.keyword_words, *e.other_words)
                          if len(w) >= MIN_FUZZY_LEN})
     return Index(tuple(entries), tuple(vocabulary), row_services,
-                 {e.key: e for e in entries if e.kind == "service"})
+                 {e.key: e for e in entries if e.kind == "service"},
+                 tuple(e for e in entries if e.kind == "capability"))
 
 
 def search_index() -> Index:
@@ -214,24 +225,31 @@ def parse(q: str, idx: Index) -> Query:
 
 
 def _starts(term: str, vocab: frozenset[str]) -> bool:
-    if term in vocab:
+    if term in vocab or f"{term}s" in vocab or f"{term}es" in vocab:  # "sdk" finds "SDKs"
         return True
     return len(term) > EXACT_ONLY_LEN and any(w.startswith(term) for w in vocab)
 
 
 def _score_terms(e: Entry, terms: Sequence[str], typed: str) -> int:
     phrase = " ".join(terms)
-    if phrase in e.names or fold(typed) in e.names:
+    joined = "".join(terms)  # "dynamo db" is DynamoDB
+    if phrase in e.names or fold(typed) in e.names or (len(terms) > 1 and joined in e.names):
         return EXACT
     if len(phrase) > EXACT_ONLY_LEN and any(
             n.startswith(phrase) and n[len(phrase):len(phrase) + 1] not in ("", " ")
             for n in e.names):  # a name being typed ("lamb"), not a whole word of it
         return PREFIX
-    if all(_starts(t, e.name_words) for t in terms):
+    if all(_starts(t, e.name_words) for t in terms) or (
+            len(terms) > 1 and _starts(joined, e.name_words)):
         return NAME_WORDS
-    if all(_starts(t, e.name_words | e.other_words) for t in terms):
+    if phrase in e.keywords:
+        return KEYWORD + 3
+    if all(_starts(t, e.name_words | e.keyword_words) for t in terms):
+        return KEYWORD
+    if all(_starts(t, e.name_words | e.keyword_words | e.other_words) for t in terms):
         return FIELD_WORDS
-    if all(_starts(t, e.name_words | e.other_words | e.category_words) for t in terms):
+    if all(_starts(t, e.name_words | e.keyword_words | e.other_words | e.category_words)
+           for t in terms):
         return CATEGORY_WORDS
     return 0
 
@@ -284,10 +302,21 @@ def search(q: Query) -> list[Group]:
         s = score(e, q)
         if s:
             scored[e.kind].append((s, e, ""))
+    # A row listing a service the query names exactly ("Azure AD", "Lambda") comes first.
+    named = {e.key for s, e, _ in scored["service"] if s == EXACT}
+    if named:
+        for i, (s, row, why) in enumerate(scored["capability"]):
+            if named & set(idx.row_services.get(row.key, ())):
+                scored["capability"][i] = (PREFIX + s // 10, row, why)
+        for row in idx.rows:
+            if named & set(idx.row_services.get(row.key, ())) and not any(
+                    r.key == row.key for _, r, _ in scored["capability"]):
+                scored["capability"].append((PREFIX, row, ""))
     # Services of the best-matching rows come in just below direct name matches.
     direct = {e.key for s, e, _ in scored["service"] if s >= NAME_WORDS}
     via: dict[str, tuple[int, str]] = {}
-    rows = sorted(scored["capability"], key=lambda x: (-x[0], x[1].order, x[1].extra_words))
+    rows = sorted(scored["capability"], key=lambda x: (-x[0], x[1].order[0], x[1].extra_words,
+                                                       x[1].order))
     for rank, (s, row, _) in enumerate(rows):
         if s < NAME_WORDS - TYPO:
             continue
@@ -298,8 +327,10 @@ def search(q: Query) -> list[Group]:
                 continue
             # the best row's services first, then the next row's (never below a field match)
             via[key] = (max(FIELD_WORDS + 1, VIA_ROW + (s - NAME_WORDS) // 5 - rank), row.title)
+    own = {e.key: s for s, e, _ in scored["service"]}
     scored["service"] = [x for x in scored["service"] if x[1].key not in via]
-    scored["service"] += [(s, idx.services[key], title) for key, (s, title) in via.items()]
+    scored["service"] += [(s + (BOTH_BONUS if own.get(key) else 0), idx.services[key], title)
+                          for key, (s, title) in via.items()]
     for i, (s, e, why) in enumerate(scored["service"]):
         life = sp.services[e.key].lifecycle
         if not life.current:
@@ -307,7 +338,8 @@ def search(q: Query) -> list[Group]:
     groups = []
     for key, kind, title, icon in GROUPS:
         if kind == "capability":  # the seed page's core rows first, then the closest names
-            ranked = sorted(scored[kind], key=lambda x: (-x[0], x[1].order, x[1].extra_words))
+            ranked = sorted(scored[kind], key=lambda x: (-x[0], x[1].order[0],
+                                                         x[1].extra_words, x[1].order))
         else:
             ranked = sorted(scored[kind], key=lambda x: (-x[0], x[1].extra_words, x[1].order))
         hits = [Hit(e.title, e.url, e.text, sp.provider(e.provider) if e.provider else None,
