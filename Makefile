@@ -17,7 +17,7 @@ export CHROMIUM_PATH
 HTMX_SRC := node_modules/htmx.org/dist/htmx.min.js
 HTMX_DST := src/cloudquiz/static/vendor/htmx.min.js
 
-.PHONY: help setup run serve db test test-postgres chromium wrk bench load audit clean
+.PHONY: help setup run serve db test test-postgres chromium wrk bench load audit quiz-report clean
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench  load benchmark (ratios to /healthz measured in the same run)"
 	@echo "make load   200 simulated users for 60 s (locust, headless)"
 	@echo "make audit  Lighthouse (mobile) scores of the main pages"
+	@echo "make quiz-report  the question bank: kinds, exams, violations, 30 items in full"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +102,10 @@ bench: setup wrk
 
 load: setup
 	$(BIN)/python bench/load.py --users $(LOAD_USERS) --time $(LOAD_TIME)
+
+# The question bank measured: items by kind, exam and domain, violations (must be 0), 30 items.
+quiz-report: db
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask quiz-report $(QUIZ_REPORT_ARGS)
 
 audit: setup chromium
 	CHROME_PATH=$(CHROMIUM_PATH) $(BIN)/python bench/audit.py

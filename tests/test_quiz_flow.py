@@ -167,7 +167,7 @@ def test_exam_page_states_the_official_format_and_that_questions_are_ours(
                     exam.readiness_mark)
     html = unescape(client.get(f"/quiz/exams/{slug}").get_data(as_text=True))
     assert "The format follows the official exam guide" in html
-    assert "the questions are generated from this hub's content" in html
+    assert "not the exam's own questions" in html
     for text in expected[:5]:
         assert text in html
     if expected[5] is None:
@@ -545,10 +545,13 @@ def test_google_exams_say_the_pass_mark_is_not_published_and_label_readiness_as_
         answer(client, pid, q.position, right(q))
     client.post(f"/quiz/attempts/{pid}/finish")
     attempt = attempt_row(app, pid)
-    assert attempt.scaled_score == 1000 and attempt.passed is True
+    assert attempt.scaled_score == 100 and attempt.passed is True  # percent: no invented scale
     html = unescape(client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True))
-    assert "Ready" in html and "our readiness threshold of 700" in html
+    assert "Ready" in html and "our readiness threshold of 70" in html
     assert "does not publish a pass mark; this threshold is ours" in html
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "100% of the points: a practice estimate" in text and "on a 0–1000" not in text
+    assert "generated practice items, not the real exam's questions" in html
     assert "Pass" not in re.sub(r"<[^>]+>", " ", html).split("Every question")[0].replace(
         "pass mark", "")
 
@@ -568,7 +571,7 @@ def test_answer_after_the_deadline_is_refused_and_the_exam_is_closed(
     attempt = attempt_row(app, pid)
     assert attempt.finished_at is not None and attempt.finished_at <= attempt.deadline
     assert attempt.score_points == 1
-    assert attempt.scaled_score == engine.scaled_score(1, len(rows), 0, 1000)
+    assert attempt.scaled_score == engine.scaled_score(1, len(rows), 0, 100)
     assert questions(app, pid)[1].chosen is None
     assert answer(client, pid, 3, right(rows[2])).status_code == 409
     assert hx.post(f"/quiz/attempts/{pid}/3", data={"choice": right(rows[2])}).status_code == 409
@@ -829,9 +832,10 @@ BAD_SINGLE = [(["abc"], 400), (["-1"], 400), (["99"], 400), (["0", "1"], 400), (
 @pytest.mark.parametrize(("choice", "status"), BAD_SINGLE)
 def test_tampered_single_answers_are_rejected(app: Flask, client: FlaskClient, hx: HtmxClient,
                                               choice: list[str], status: int) -> None:
-    # Only equivalence questions can be "Choose two", where ["0", "1"] may be a fine answer:
-    # leave them out so question 1 is a single-answer question whatever the random seed.
-    pid = start_practice(client, kinds=[k for k in KINDS if k != "equivalence"])
+    # Only equivalence and scenario-multi questions can be "Choose two", where ["0", "1"] may
+    # be a fine answer: leave them out so question 1 takes one answer whatever the seed.
+    pid = start_practice(client, kinds=[k for k in KINDS
+                                        if k not in ("equivalence", "scenario-multi")])
     assert len(questions(app, pid)[0].correct) == 1
     response = answer(client, pid, 1, choice)
     assert response.status_code == status

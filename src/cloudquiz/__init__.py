@@ -43,10 +43,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     htmx_ext.init_app(app)
 
     from . import hub, seeding, web
+    from .quiz import cli as quiz_cli
     from .quiz import views as quiz_views
 
     web.init_app(app)
     seeding.init_app(app)
+    quiz_cli.init_app(app)
     for blueprint in (*hub.blueprints(), quiz_views.bp):
         app.register_blueprint(blueprint)
     return app

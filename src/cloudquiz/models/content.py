@@ -436,6 +436,8 @@ class ExamDomain(db.Model):
     weight_min: Mapped[float] = mapped_column()
     weight_max: Mapped[float] = mapped_column()
     topics: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    tasks: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # [{id, text, topics}]
+    tasks_source: Mapped[str] = mapped_column(sa.String(300), default="")
 
     exam: Mapped[Exam] = relationship(back_populates="domains")
 

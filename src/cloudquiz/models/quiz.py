@@ -65,6 +65,9 @@ class AttemptQuestion(db.Model):
     multi: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
     hub_url: Mapped[str] = mapped_column(sa.String(300), default="")
+    # why each option is right or wrong (parallel to options) and the facts' sources
+    rationale: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    sources: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     chosen: Mapped[list[Any] | None] = mapped_column(sa.JSON, default=None)
     is_correct: Mapped[bool | None] = mapped_column(default=None)
     points: Mapped[float] = mapped_column(default=0.0)

@@ -76,6 +76,8 @@ def results(public_id: str) -> Response:
         "correct_texts": [q.options[i] for i in q.correct],
         "max": attempts.question_max(q, scoring),
         "url": url_for("quiz.answer", public_id=public_id, n=q.position),
+        "reasons": [(q.options[i], i in q.correct, why)
+                    for i, why in enumerate(q.rationale or []) if why and i < len(q.options)],
     } for q in questions]
     return render_page(
         "quiz/results.html", attempt=att, cfg=cfg, items=items, groups=_groups(att, questions),

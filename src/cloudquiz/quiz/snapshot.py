@@ -19,17 +19,22 @@ from werkzeug.routing import BuildError
 from .. import models as m
 from ..content import content_version, forget, per_version
 from ..hub.capabilities import spine
+from ..hub.decisions import decisions
 from ..models import db
 from . import engine
 from .types import (
     ArchitectureFact,
     CapabilityFact,
     ContentSnapshot,
+    DecisionGroupFact,
     DomainFact,
     ExamFact,
+    FacetFact,
     ListFact,
     PracticeFact,
     ServiceFact,
+    ServiceFactsFact,
+    TaskFact,
 )
 
 
@@ -84,13 +89,15 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
     services: dict[str, ServiceFact] = {}
     key_of: dict[int, str] = {}
     for s in services_rows:
+        key_of[s.id] = f"{provider_slug[s.provider_id]}/{s.slug}"
+    for s in services_rows:
         p = provider_slug[s.provider_id]
-        key = f"{p}/{s.slug}"
-        key_of[s.id] = key
-        services[key] = ServiceFact(
+        services[key_of[s.id]] = ServiceFact(
             provider=p, slug=s.slug, name=s.name, short_name=s.short_name or s.name,
             category=category_slug[s.category_id], summary=s.summary,
             aliases=tuple(a.name for a in s.aliases), url=_service_url(p, s.slug),
+            status=s.status, status_note=s.status_note,
+            successor=key_of.get(s.successor_id, "") if s.successor_id else "",
         )
 
     # The equivalence rows come from the hub's spine (current offers only: a closed or retired
@@ -100,7 +107,11 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
             slug=row.slug, name=row.name, category=row.category.slug,
             services={p.slug: tuple(svc.key for svc in row.services_of(p.slug))
                       for p in providers},
-            url=_compare_url(row.name, row.slug))
+            url=_compare_url(row.name, row.slug), description=row.description,
+            row_url=_url("compare.row", f"/compare/rows/{quote(row.slug)}", slug=row.slug),
+            legacy={p: tuple(s.key for s in cell.legacy) for p, cell in row.cells.items()
+                    if cell.legacy},
+            none={p: cell.none for p, cell in row.cells.items() if cell.none})
         for row in sorted(spine().rows, key=lambda r: (r.position, r.slug))
     ]
 
@@ -137,6 +148,9 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
             use_cases=tuple(a.use_cases),
             cards=tuple((c["title"], c["text"]) for c in a.cards),
             url=_architecture_url(a.slug), group=a.group, capabilities=tuple(caps),
+            nodes=tuple((str(n.get("id")), str(n.get("label", "")), str(n.get("text", "")),
+                         str(n.get("capability"))) for n in (a.diagram or {}).get("nodes", [])
+                        if n.get("capability")),
         ))
 
     exams: dict[str, ExamFact] = {}
@@ -147,10 +161,24 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
             question_count=e.question_count, duration_minutes=e.duration_minutes,
             scoring=e.scoring, pass_mark=e.pass_mark, readiness_mark=e.readiness_mark,
             scale_min=e.scale_min, scale_max=e.scale_max,
-            domains=tuple(DomainFact(name=d.name, weight=d.weight, topics=tuple(d.topics))
-                          for d in e.domains),
+            domains=tuple(DomainFact(
+                name=d.name, weight=d.weight, topics=tuple(d.topics),
+                tasks=tuple(TaskFact(str(t["id"]), t["text"], tuple(t.get("topics") or ()))
+                            for t in d.tasks or ()))
+                for d in e.domains),
             item_types=tuple(e.item_types),
         )
+
+    dec = decisions()
+    groups = tuple(
+        DecisionGroupFact(g.slug, g.name, g.description, g.capabilities, {
+            f.key: FacetFact(f.key, f.label, f.type, f.unit, f.better, dict(f.values),
+                             dict(f.phrases)) for f in g.facets})
+        for g in dec.groups)
+    facts = {
+        (group, key): ServiceFactsFact(group, key, {k: f.value for k, f in values.items()},
+                                       {k: f.source_url for k, f in values.items()})
+        for (group, key), values in dec.facts.items()}
 
     return ContentSnapshot(
         version=version,
@@ -163,6 +191,8 @@ def build_snapshot(session: Session, version: str | None = None) -> ContentSnaps
         architectures=tuple(architectures),
         exams=exams,
         provider_names={p.slug: p.name for p in providers},
+        groups=groups,
+        facts=facts,
     )
 
 

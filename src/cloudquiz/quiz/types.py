@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Question kinds (also the exam-domain topic "kind:<name>" of seed/exams.yaml).
-KINDS = ("equivalence", "provider", "category", "practice", "pillar", "architecture")
+# Question kinds (also the exam-domain topic "kind:<name>" of seed/exams.yaml). The first four
+# are exam-grade scenario items built from decision facts; the others are recall items kept for
+# practice warm-ups and never drawn into an exam simulation.
+SCENARIO_KINDS = ("scenario", "scenario-multi", "migration", "design")
+RECALL_KINDS = ("equivalence", "provider", "category", "practice", "pillar", "architecture")
+KINDS = (*SCENARIO_KINDS, *RECALL_KINDS)
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,13 @@ class ServiceFact:
     summary: str
     aliases: tuple[str, ...]
     url: str  # hub URL of the service page
+    status: str = "ga"  # lifecycle: ga | preview | closed | deprecated | retired
+    status_note: str = ""
+    successor: str = ""  # key of the provider's successor, when it names one
+
+    @property
+    def current(self) -> bool:
+        return self.status not in ("closed", "deprecated", "retired")
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,11 @@ class CapabilityFact:
     # provider slug -> service keys "provider/slug" offering this capability (0, 1 or several)
     services: dict[str, tuple[str, ...]]
     url: str  # hub URL where the equivalence is shown (comparison row)
+    description: str = ""  # the need, in the imperative ("Run short pieces of code …")
+    row_url: str = ""  # the row's key differences page
+    # provider slug -> closed, deprecated or retired products kept in the row for reference
+    legacy: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    none: dict[str, str] = field(default_factory=dict)  # provider -> "no equivalent" note
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,7 @@ class ArchitectureFact:
     group: str = ""  # "Application Tiers", "Industry Platforms"...
     # capability slugs of the diagram's nodes, in order, once each (the cross-cloud picture)
     capabilities: tuple[str, ...] = ()
+    nodes: tuple[tuple[str, str, str, str], ...] = ()  # (id, label, text, capability)
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,7 @@ class DomainFact:
     name: str
     weight: float  # midpoint percentage
     topics: tuple[str, ...]  # "category:x", "architecture:y", "kind:z", "provider:p"
+    tasks: tuple[TaskFact, ...] = ()  # the official task statements, with what tests each
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,47 @@ class ExamFact:
 
 
 @dataclass(frozen=True)
+class FacetFact:
+    """One facet of a decision vocabulary (common or a group's own)."""
+
+    key: str
+    label: str
+    type: str  # enum | set | bool | number | text
+    unit: str = ""
+    better: str | None = None  # number: "higher" or "lower" is more capable
+    values: dict[str, str] = field(default_factory=dict)  # enum/set value -> label
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DecisionGroupFact:
+    slug: str
+    name: str
+    description: str
+    capabilities: tuple[str, ...]
+    facets: dict[str, FacetFact]  # the group's vocabulary: common + own
+
+
+@dataclass(frozen=True)
+class ServiceFactsFact:
+    """A service's decision facts within one group, each with the page it comes from."""
+
+    group: str
+    service: str  # key "provider/slug"
+    values: dict[str, object]
+    sources: dict[str, str]  # facet key -> source URL
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """An official task statement of an exam domain, and the content that tests it."""
+
+    id: str
+    text: str
+    topics: tuple[str, ...]  # "group:x", "capability:y", "category:z", "kind:k", "architecture:a"
+
+
+@dataclass(frozen=True)
 class ContentSnapshot:
     version: str
     providers: dict[str, str]  # slug -> display name ("AWS", "Azure", "GCP" short names)
@@ -118,6 +177,8 @@ class ContentSnapshot:
     # slug -> full name ("Amazon Web Services"); the engine reads brand words from it so it never
     # asks "which provider offers Amazon S3?"
     provider_names: dict[str, str] = field(default_factory=dict)
+    groups: tuple[DecisionGroupFact, ...] = ()
+    facts: dict[tuple[str, str], ServiceFactsFact] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +192,9 @@ class Question:
     hub_url: str
     domain: str = ""  # exam domain name (or topic label in practice)
     tags: dict[str, str] = field(default_factory=dict)  # provider, category, topic, ...
+    # why each option is right or wrong, parallel to ``options`` (scenario items)
+    rationale: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the provider pages the facts of the item come from
 
     @property
     def multi(self) -> bool:

@@ -197,7 +197,9 @@ def practice_submit() -> Response:
 @bp.get("/quiz/exams/<slug>")
 def exam_detail(slug: str) -> Response:
     exam = _exam_or_404(slug)
-    return render_page("quiz/exam_detail.html", exam=exam, scoring_labels=SCORING_LABELS)
+    plan = engine.exam_plan(snapshot.get_snapshot(), slug)
+    return render_page("quiz/exam_detail.html", exam=exam, scoring_labels=SCORING_LABELS,
+                       plan=plan, asked=sum(d.fillable for d in plan))
 
 
 @bp.post("/quiz/exams/<slug>")
@@ -271,6 +273,7 @@ class OptionView:
     text: str
     checked: bool
     correct: bool | None  # None while the correct answer must stay hidden
+    reason: str = ""  # why this option is right or wrong (shown with the feedback only)
 
 
 TIME_IS_UP = ("Time is up: the answer arrived after the deadline and was not recorded. The exam "
@@ -287,8 +290,10 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
     # Practice and review show the answer once given; an exam only once it is finished.
     show_feedback = finished or (q.chosen is not None and not is_exam)
     chosen = tuple(q.chosen) if q.chosen is not None else draft
+    reasons = list(q.rationale or []) if show_feedback else []
     options = [OptionView(i, i + 1, text, i in chosen,
-                          (i in q.correct) if show_feedback else None)
+                          (i in q.correct) if show_feedback else None,
+                          reasons[i] if i < len(reasons) else "")
                for i, text in enumerate(q.options)]
     correct_count = len(q.correct)
     pid = att.public_id

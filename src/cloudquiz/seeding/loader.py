@@ -346,7 +346,8 @@ def load_seed(session: Session, seed: SeedData) -> dict[str, int]:
         for i, e in enumerate(exams_in)])
     sync.rows(m.ExamDomain, ("exam_id", "position"), [
         _row(d, m.ExamDomain, exam_id=exams[(e.slug,)].id, position=j,
-             weight_min=d.weight_range[0], weight_max=d.weight_range[1])
+             weight_min=d.weight_range[0], weight_max=d.weight_range[1],
+             tasks_source=_url(d.tasks_source))
         for e in exams_in for j, d in enumerate(e.domains)])
 
     groups_in = f["decisions.yaml"].groups

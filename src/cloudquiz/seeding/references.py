@@ -225,18 +225,30 @@ def check_learning(f: dict[str, Record], k: Known, refs: Refs) -> None:
 def check_exams(f: dict[str, Record], k: Known, refs: Refs) -> None:
     exams = f["exams.yaml"].exams
     refs.unique("exams.yaml", "exams", [e.slug for e in exams])
+    groups = frozenset(g.slug for g in f["decisions.yaml"].groups)
     known = {"category": k.categories, "architecture": k.architectures,
-             "provider": k.providers, "kind": frozenset(QUESTION_KINDS)}
+             "provider": k.providers, "kind": frozenset(QUESTION_KINDS), "group": groups,
+             "capability": k.capabilities}
+
+    def topic_ok(topic: str, rec: str, field: str) -> None:
+        match = TOPIC_RE.match(topic)
+        assert match  # the schema's pattern already holds
+        refs.check(match.group(2) in known[match.group(1)], "exams.yaml", rec, field,
+                   f"unknown {match.group(1)} '{match.group(2)}'")
+
     for i, e in enumerate(exams):
         rec = _rec("exams", i, e.slug)
         refs.check(e.provider in k.providers, "exams.yaml", rec, "provider",
                    f"unknown provider '{e.provider}'")
         for j, d in enumerate(e.domains):
             for topic in d.topics:
-                match = TOPIC_RE.match(topic)
-                assert match  # the schema's pattern already holds
-                refs.check(match.group(2) in known[match.group(1)], "exams.yaml", rec,
-                           f"domains[{j}].topics", f"unknown {match.group(1)} '{match.group(2)}'")
+                topic_ok(topic, rec, f"domains[{j}].topics")
+            ids = [t.id for t in d.tasks]
+            refs.check(len(ids) == len(set(ids)), "exams.yaml", rec, f"domains[{j}].tasks",
+                       "a task id is listed twice")
+            for t in d.tasks:
+                for topic in t.topics:
+                    topic_ok(topic, rec, f"domains[{j}].tasks[{t.id}].topics")
 
 
 def _value_error(defn: FacetDef, value: Any) -> str | None:

@@ -26,7 +26,8 @@ Slug = Annotated[str, Field(pattern=SLUG_RE, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
 Url = HttpUrl
 ProviderSlug = Slug
-QUESTION_KINDS = ("equivalence", "provider", "category", "practice", "pillar", "architecture")
+QUESTION_KINDS = ("scenario", "scenario-multi", "migration", "design",
+                  "equivalence", "provider", "category", "practice", "pillar", "architecture")
 
 
 class Record(BaseModel):
@@ -392,7 +393,18 @@ class LearningFile(Record):
     resources: list[LearningIn]
 
 
-TOPIC_RE = re.compile(r"^(category|architecture|kind|provider):([a-z0-9-]+)$")
+TOPIC_RE = re.compile(
+    r"^(category|architecture|kind|provider|group|capability):([a-z0-9-]+)$")
+Topic = Annotated[str, Field(pattern=TOPIC_RE.pattern)]
+
+
+class TaskIn(Record):
+    """An official task statement ("1.1 Design secure access to AWS resources") and what of
+    the hub's content tests it: decision groups, rows, categories, question kinds."""
+
+    id: Annotated[str, Field(pattern=r"^[0-9A-Za-z.]{1,10}$")]
+    text: Text
+    topics: list[Topic] = []  # empty: the hub has no content that tests this task
 
 
 class DomainIn(Record):
@@ -400,7 +412,9 @@ class DomainIn(Record):
     weight: Annotated[float, Field(gt=0, le=100)] | tuple[
         Annotated[float, Field(gt=0, le=100)], Annotated[float, Field(gt=0, le=100)]
     ]
-    topics: list[Annotated[str, Field(pattern=TOPIC_RE.pattern)]] = Field(min_length=1)
+    topics: list[Topic] = Field(min_length=1)  # practice warm-ups (recall kinds) by domain
+    tasks: list[TaskIn] = []
+    tasks_source: Url | None = None  # the page the task statements come from
 
     @property
     def weight_range(self) -> tuple[float, float]:

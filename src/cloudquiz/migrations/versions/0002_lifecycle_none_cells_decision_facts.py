@@ -1,4 +1,4 @@
-"""lifecycle, none cells, decision facts
+"""lifecycle, none cells, decision facts, exam task statements, item rationale
 
 Existing rows get defaults (server_default), so the upgrade runs on a database with content
 and quiz history; the next `flask seed` fills the new fields.
@@ -82,6 +82,16 @@ def upgrade():
     with op.batch_alter_table('code_sample', schema=None) as batch_op:
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=False, server_default=''))
 
+    with op.batch_alter_table('exam_domain', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tasks', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('tasks_source', sa.String(length=300), nullable=False,
+                                      server_default=''))
+
+    with op.batch_alter_table('attempt_question', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rationale', sa.JSON(), nullable=False,
+                                      server_default='[]'))
+        batch_op.add_column(sa.Column('sources', sa.JSON(), nullable=False, server_default='[]'))
+
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.String(length=20), nullable=False, server_default='ga'))
         batch_op.add_column(sa.Column('status_since', sa.Date(), nullable=True))
@@ -106,6 +116,14 @@ def downgrade():
         batch_op.drop_column('status_ends')
         batch_op.drop_column('status_since')
         batch_op.drop_column('status')
+
+    with op.batch_alter_table('attempt_question', schema=None) as batch_op:
+        batch_op.drop_column('sources')
+        batch_op.drop_column('rationale')
+
+    with op.batch_alter_table('exam_domain', schema=None) as batch_op:
+        batch_op.drop_column('tasks_source')
+        batch_op.drop_column('tasks')
 
     with op.batch_alter_table('code_sample', schema=None) as batch_op:
         batch_op.drop_column('note')

@@ -15,9 +15,11 @@ Two stages:
    uses the random generator, so a seed always gives the same quiz.
 
 The package: ``specs`` (the spec, and the ``Builder`` of lookups every family shares), ``text``
-(folding, joining, quoting, masking), one module per question family (``equivalence``,
-``services``, ``practices``, ``pillars``, ``architectures``), ``draw`` (the memoised index and
-every sample) and ``scoring``. They import the standard library, ``cloudquiz.quiz.types`` and
+(folding, joining, quoting, masking), one module per question family (``scenarios`` — the
+exam-grade scenario, choose-two, migration and design items proved from decision facts — and
+the recall warm-ups ``equivalence``, ``services``, ``practices``, ``pillars``,
+``architectures``), ``draw`` (the memoised index, practice and exam samples, exam plans) and
+``scoring``. They import the standard library, ``cloudquiz.quiz.types`` and
 one another, nothing else (``tests/test_quiz_engine.py`` checks it); callers use only what this
 module exports.
 
@@ -31,11 +33,18 @@ question explains the cross-cloud picture and links to the hub page its fact com
 
 from __future__ import annotations
 
-from .draw import all_questions, exam_questions, practice_questions, prepare
+from .draw import (
+    DomainPlan,
+    all_questions,
+    exam_plan,
+    exam_questions,
+    practice_questions,
+    prepare,
+)
 from .scoring import SCORING_RULES, scaled_score, score
 from .specs import KIND_LABELS
 
 __all__ = [
-    "KIND_LABELS", "SCORING_RULES", "all_questions", "exam_questions", "practice_questions",
-    "prepare", "scaled_score", "score",
+    "KIND_LABELS", "SCORING_RULES", "DomainPlan", "all_questions", "exam_plan",
+    "exam_questions", "practice_questions", "prepare", "scaled_score", "score",
 ]

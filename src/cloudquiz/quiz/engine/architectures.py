@@ -46,8 +46,8 @@ def build(b: Builder) -> None:
                 if owners > 1:
                     continue  # listed by two architectures: no single right answer
                 if field == "use_cases":
-                    prompt = (f"Which architecture lists {_quote(text)} among its use cases "
-                              f"on the hub?")
+                    prompt = (f"Which architecture pattern suits this use case: "
+                              f"{_quote(text)}?")
                     said = f"{_quote(text)} is one of the {arch.title}'s use cases."
                 else:
                     prompt = f"Which architecture lists this {label}: {_quote(text)}?"
@@ -70,7 +70,7 @@ def build(b: Builder) -> None:
                 b.add(_Spec(
                     kind="architecture",
                     card_key=f"architecture:{arch.slug}:{label}:{_slug(title)}",
-                    prompt=(f"In the hub's {arch.title}, which {label} is this? "
+                    prompt=(f"In a {arch.title}, which {label} is this? "
                             f"{_quote(b.mask(text, [title]))}"),
                     answers=(title,), choose=1,
                     distractors=_part_tiers(b, arch, field, title),

@@ -15,14 +15,15 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..types import KINDS, ContentSnapshot, ExamFact, Question
-from . import architectures, equivalence, pillars, practices, services
+from ..types import KINDS, SCENARIO_KINDS, ContentSnapshot, ExamFact, Question
+from . import architectures, equivalence, pillars, practices, scenarios, services
 from .specs import KIND_LABELS, Builder, _Spec
 from .text import _fold
 
 # The question families, in the order their specs are built (it fixes the order of
 # ``all_questions`` and the spec ids every draw works on).
 FAMILIES: tuple[Callable[[Builder], None], ...] = (
+    scenarios.build, scenarios.build_migrations, scenarios.build_designs,
     equivalence.build, services.build, practices.build, pillars.build, architectures.build)
 
 
@@ -98,11 +99,14 @@ def _materialize(spec: _Spec, rng: random.Random, domain: str = "") -> Question:
     if spec.notes:
         said = [note for option, note in spec.notes if _fold(option) in right]
         explanation = " ".join([*said, explanation])
+    reasons = {_fold(o): why for o, why in spec.rationale}
     return Question(
         kind=spec.kind, card_key=spec.card_key, prompt=spec.prompt, options=tuple(options),
         correct=tuple(i for i, o in enumerate(options) if _fold(o) in right),
         explanation=explanation, hub_url=spec.hub_url, domain=domain,
         tags=dict(spec.tags),
+        rationale=tuple(reasons.get(_fold(o), "") for o in options) if reasons else (),
+        sources=spec.sources,
     )
 
 
@@ -244,44 +248,84 @@ def _allows_multi(exam: ExamFact) -> bool:
     return not exam.item_types or any(_MULTI_ITEM.search(t) for t in exam.item_types)
 
 
-def _rank(spec: _Spec, provider: str) -> int:
-    """0: about the exam's provider; 1: neutral, or an equivalence from it; 2: other clouds."""
-    if spec.tag("provider") == provider:
-        return 0
-    if not spec.providers or provider in spec.providers:
-        return 1
-    return 2
+def _serves(spec: _Spec, topics: Sequence[str]) -> bool:
+    """Does the item test one of ``topics`` ("group:x", "capability:y", "category:z",
+    "kind:k", "architecture:a", "provider:p")?"""
+    for topic in topics:
+        what, _, value = topic.partition(":")
+        if what == "kind":
+            if spec.kind == value:
+                return True
+        elif spec.tag(what) == value:
+            return True
+    return False
 
 
-def _ranked(index: _Index, topic: str, provider: str, multi: bool) -> tuple[tuple[int, ...], ...]:
-    key = (topic, provider, multi)
-    hit = index.ranked.get(key)
-    if hit is None:
-        if topic:
-            ids: Iterable[int] = index.by_topic.get(topic, ())
-        else:  # the exam's provider at large (a domain whose topics match no content)
-            ids = (i for i, s in enumerate(index.specs) if provider in s.providers)
-        tiers: tuple[list[int], ...] = ([], [], [])
-        for i in ids:
-            spec = index.specs[i]
-            if multi or spec.choose == 1:
-                tiers[_rank(spec, provider)].append(i)
-        hit = tuple(tuple(t) for t in tiers)
-        index.ranked[key] = hit
-    return hit
+@dataclass(frozen=True)
+class DomainPlan:
+    """How well the bank covers one exam domain."""
+
+    name: str
+    share: int  # questions the official weight gives it
+    tasks: tuple[tuple[str, str, int], ...]  # (task id, text, items that serve it)
+    pool: int  # distinct facts (cards) available to the domain
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for _, _, n in self.tasks if n)
+
+    @property
+    def fillable(self) -> int:
+        return min(self.share, self.pool)
+
+
+def _eligible(spec: _Spec, exam: ExamFact, multi: bool) -> bool:
+    """Exam simulations ask scenario items about the exam's provider only."""
+    return (spec.kind in SCENARIO_KINDS and spec.tag("provider") == exam.provider
+            and (multi or spec.choose == 1))
+
+
+def _domain_pools(index: _Index, exam: ExamFact, multi: bool
+                  ) -> list[list[tuple[str, list[int]]]]:
+    """For each domain, its tasks with the ids of the items that serve them."""
+    out = []
+    for domain in exam.domains:
+        tasks = [(t.id, list(t.topics)) for t in domain.tasks] or [("", list(domain.topics))]
+        out.append([(tid, [i for i, s in enumerate(index.specs)
+                           if topics and _eligible(s, exam, multi) and _serves(s, topics)])
+                    for tid, topics in tasks])
+    return out
+
+
+def exam_plan(snapshot: ContentSnapshot, exam_slug: str) -> tuple[DomainPlan, ...]:
+    """What an exam simulation can honestly draw: per domain, its share of the official count,
+    the task statements the bank covers and the distinct facts it holds."""
+    exam = snapshot.exams[exam_slug]
+    index = _index(snapshot)
+    multi = _allows_multi(exam)
+    counts = _apportion(exam.question_count, [d.weight for d in exam.domains])
+    plans = []
+    for domain, n, tasks in zip(exam.domains, counts, _domain_pools(index, exam, multi),
+                                strict=True):
+        texts = {t.id: t.text for t in domain.tasks}
+        cards = {index.specs[i].card_key for _, ids in tasks for i in ids}
+        plans.append(DomainPlan(domain.name, n, tuple(
+            (tid, texts.get(tid, ""), len(ids)) for tid, ids in tasks if tid), len(cards)))
+    return tuple(plans)
 
 
 def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
                    exam_slug: str) -> list[Question]:
-    """Exactly ``question_count`` questions spread over the exam's domains by weight.
+    """Scenario items spread over the exam's domains by their official weights.
 
-    Each domain gets its share of the count (weight midpoints, largest-remainder rounding) and
-    draws from its topics in turn, so they share the domain's questions. Within a topic,
-    questions about the exam's provider come first, then provider-neutral ones and equivalences
-    from that provider; questions about the other clouds only when nothing else is left. No card
-    repeats while the pool allows; a domain whose pool runs dry asks its questions again with a
-    new option draw. Multiple-response questions only when the exam's item types allow them.
-    ``Question.domain`` is the domain's name. Raises ``KeyError`` for an unknown exam slug.
+    Each domain gets its share of ``question_count`` (weight midpoints, largest-remainder
+    rounding) and draws, in turn over its task statements, items that serve them — scenario,
+    migration and design items about the exam's provider only (recall items are practice
+    warm-ups, never exam items). No fact (card) is asked twice in one attempt. A domain whose
+    pool cannot fill its share asks fewer questions (the exam page says so, from
+    :func:`exam_plan`) rather than padding with items of other domains. Multiple-response items
+    only when the exam's item types allow them. ``Question.domain`` is the domain's name and the
+    tag ``task`` the task statement the item serves. Raises ``KeyError`` for an unknown exam.
     """
     exam = snapshot.exams[exam_slug]
     index = _index(snapshot)
@@ -291,52 +335,30 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
     used: set[str] = set()
     families: set[str] = set()
     result: list[Question] = []
-    for domain, n in zip(exam.domains, counts, strict=True):
-        if n <= 0:
-            continue
-        ranked = [_ranked(index, t, exam.provider, multi) for t in domain.topics]
-        if not any(any(r) for r in ranked):
-            ranked = [_ranked(index, "", exam.provider, multi)]
-        draws = [_Draw(r) for r in ranked]
-        order = list(range(len(draws)))
-        rng.shuffle(order)
-        picked: list[int] = []
-        for max_tier in (1, 2):
-            while len(picked) < n:
-                progressed = False
-                for t in order:
-                    if len(picked) >= n:
-                        break
-                    i = draws[t].take(rng, specs, used, families, max_tier)
-                    if i is not None:
-                        picked.append(i)
-                        used.add(specs[i].card_key)
-                        families.add(specs[i].family)
-                        progressed = True
-                if not progressed:
+    for domain, n, tasks in zip(exam.domains, counts, _domain_pools(index, exam, multi),
+                                strict=True):
+        draws = [(tid, _Draw([ids])) for tid, ids in tasks if ids]
+        rng.shuffle(draws)
+        picked: list[tuple[int, str]] = []
+        while len(picked) < n and draws:
+            progressed = False
+            for tid, draw in draws:
+                if len(picked) >= n:
                     break
-        questions = [_materialize(specs[i], rng, domain.name) for i in picked]
-        if len(questions) < n:
-            # The pool is smaller than the domain's share: ask again with a fresh option draw,
-            # the questions with the most distractor choice first.
-            pool = list(dict.fromkeys(i for r in ranked for tier in r for i in tier))
-            pool.sort(key=lambda i: (_rank(specs[i], exam.provider),
-                                     -sum(map(len, specs[i].distractors))))
-            j = 0
-            while len(questions) < n and pool:
-                spec = specs[pool[j % len(pool)]]
-                j += 1
-                asked = {q.options for q in (*result, *questions) if q.card_key == spec.card_key}
-                q = _materialize(spec, rng, domain.name)
-                for _ in range(5):
-                    if q.options not in asked:
-                        break
-                    q = _materialize(spec, rng, domain.name)
-                questions.append(q)
-        result.extend(questions)
-    k = 0
-    while len(result) < exam.question_count and specs:  # no content at all for the exam
-        result.append(_materialize(specs[k % len(specs)], rng, exam.domains[0].name))
-        k += 1
+                i = draw.take(rng, specs, used, families)
+                if i is not None:
+                    picked.append((i, tid))
+                    used.add(specs[i].card_key)
+                    families.add(specs[i].family)
+                    progressed = True
+            if not progressed:
+                break
+        for i, tid in picked:
+            q = _materialize(specs[i], rng, domain.name)
+            if tid:
+                q.tags["task"] = tid
+            result.append(q)
     rng.shuffle(result)
     return result
+
+

@@ -109,7 +109,7 @@ def _not_equivalent(b: Builder, cap: CapabilityFact, src: str) -> None:
 
 
 def _capability_members(b: Builder, cap: CapabilityFact, p: str) -> None:
-    """ "Which TWO GCP services does the hub list for NoSQL Database? (Choose two)"."""
+    """ "Which TWO Google Cloud services are offered for Managed PostgreSQL? (Choose two)"."""
     targets = cap.services.get(p, ())
     if not 2 <= len(targets) <= max(NUMBER_WORDS):
         return
@@ -117,7 +117,7 @@ def _capability_members(b: Builder, cap: CapabilityFact, p: str) -> None:
     names = tuple(b.name(k) for k in targets)
     b.add(_Spec(
         kind="equivalence", card_key=f"capability:{cap.slug}:{p}",
-        prompt=(f"Which {NUMBER_WORDS[n].upper()} {prov} services does the hub list for "
+        prompt=(f"Which {NUMBER_WORDS[n].upper()} {prov} services are offered for "
                 f"{cap.name}? (Choose {NUMBER_WORDS[n]})"),
         answers=names, choose=n,
         distractors=b.service_tiers(p, [cap.category], targets, set(targets)),
@@ -145,7 +145,7 @@ def _capability_not(b: Builder, cap: CapabilityFact, p: str) -> None:
         prompt=f"Which of these is NOT a {prov} service for {cap.name}?",
         answers=outsiders, choose=1, distractors=(names,), size=SINGLE_OPTIONS,
         explanation=_sentence(
-            f"The hub lists {_join(names)} as {prov}'s services for {cap.name}.",
+            f"{_join(names)} are {prov}'s services for {cap.name}.",
             b.picture(cap, p), b.former(targets)),
         hub_url=cap.url,
         tags=(("provider", p), ("category", cap.category), ("topic", cap.slug),

@@ -54,13 +54,13 @@ def _pillar_list(b: Builder, lst: ListFact) -> None:
             close.append(text)
         elif gap <= 3:
             far.append(text)
-    lead = (f"The hub's {prov} page lists {_quote(lst.title)}: "
+    lead = (f"{prov}'s {_quote(lst.title)} are "
             f"{_join([_quote(i) for i in lst.items])}.")
     explanation = _sentence(lead, _list_picture(b, lst))
     tags = (("provider", p), ("topic", lst.kind))
     b.add(_Spec(
         kind="pillar", card_key=f"pillar:{p}:member",
-        prompt=f"Which of these is listed under {prov}'s {_quote(lst.title)} on the hub?",
+        prompt=f"Which of these is one of {prov}'s {_quote(lst.title)}?",
         answers=lst.items, choose=1, distractors=(tuple(close), tuple(far)),
         size=SINGLE_OPTIONS, explanation=explanation, hub_url=lst.url, tags=tags,
         family=f"pillar:{p}", providers=frozenset((p,)),
@@ -68,7 +68,7 @@ def _pillar_list(b: Builder, lst: ListFact) -> None:
     answers = tuple(close) or tuple(far)
     b.add(_Spec(
         kind="pillar", card_key=f"pillar:{p}:not",
-        prompt=f"Which of these is NOT listed under {prov}'s {_quote(lst.title)} on the hub?",
+        prompt=f"Which of these is NOT one of {prov}'s {_quote(lst.title)}?",
         answers=answers, choose=1, distractors=(lst.items,), size=SINGLE_OPTIONS,
         explanation=explanation, hub_url=lst.url, tags=(*tags, ("form", "not")),
         family=f"pillar:{p}", providers=frozenset((p,)),

@@ -35,31 +35,35 @@ def build(b: Builder) -> None:
             f"{_quote(practice.title)} is {prov} best practice {practice.number:02d}: "
             f"{practice.text}", _practice_picture(b, practice))
         tags = (("provider", p), ("topic", practice.slug), ("practice", key))
-        b.add(_Spec(
-            kind="practice", card_key=f"practice:{key}:title",
-            prompt=(f"Which {prov} best practice does this describe? "
-                    f"{_quote(b.mask(practice.text, [practice.title]))}"),
-            answers=(practice.title,), choose=1,
-            distractors=(tuple(x.title for x in by_provider[p] if x is not practice),),
-            size=SINGLE_OPTIONS, explanation=explanation, hub_url=practice.url, tags=tags,
-            family=f"practice:{key}", providers=frozenset((p,)),
-        ))
-        b.add(_Spec(
-            kind="practice", card_key=f"practice:{key}:provider",
-            prompt=(f"Whose Well-Architected best practices include "
-                    f"{_quote(b.mask(practice.title))}: "
-                    f"{_quote(b.mask(practice.text))}?"),
-            answers=(prov,), choose=1,
-            distractors=(tuple(n for q, n in b.pname.items() if q != p),),
-            size=min(SINGLE_OPTIONS, len(b.pname)), explanation=explanation,
-            hub_url=practice.url, tags=tags, family=f"practice:{key}",
-            providers=frozenset((p,)),
-        ))
+        described = b.mask(practice.text, [practice.title])
+        title_masked, text_masked = b.mask(practice.title), b.mask(practice.text)
+        if described:
+            b.add(_Spec(
+                kind="practice", card_key=f"practice:{key}:title",
+                prompt=(f"Which {prov} best practice does this describe? "
+                        f"{_quote(described)}"),
+                answers=(practice.title,), choose=1,
+                distractors=(tuple(x.title for x in by_provider[p] if x is not practice),),
+                size=SINGLE_OPTIONS, explanation=explanation, hub_url=practice.url, tags=tags,
+                family=f"practice:{key}", providers=frozenset((p,)),
+            ))
+        if title_masked and text_masked:
+            b.add(_Spec(
+                kind="practice", card_key=f"practice:{key}:provider",
+                prompt=(f"Whose Well-Architected best practices include "
+                        f"{_quote(title_masked)}: "
+                        f"{_quote(text_masked)}?"),
+                answers=(prov,), choose=1,
+                distractors=(tuple(n for q, n in b.pname.items() if q != p),),
+                size=min(SINGLE_OPTIONS, len(b.pname)), explanation=explanation,
+                hub_url=practice.url, tags=tags, family=f"practice:{key}",
+                providers=frozenset((p,)),
+            ))
         # Which pillar it serves — unless its title already says so ("Cost Optimization").
         if practice.pillar and not (b.stems(practice.title) & b.stems(practice.pillar)):
             b.add(_Spec(
                 kind="pillar", card_key=f"pillar:practice:{key}",
-                prompt=(f"According to the hub, which Well-Architected pillar does the "
+                prompt=(f"Which Well-Architected pillar does the "
                         f"{prov} best practice {_quote(practice.title)} mainly serve?"),
                 answers=(practice.pillar,), choose=1,
                 distractors=(tuple(v for v in vocab if _fold(v) != _fold(practice.pillar)),),

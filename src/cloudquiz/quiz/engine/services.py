@@ -57,7 +57,7 @@ def build(b: Builder) -> None:
 
 def _category_question(b: Builder, key: str, svc: ServiceFact, explanation: str,
                        tags: tuple[tuple[str, str], ...]) -> None:
-    """ "In the hub's catalogue, what kind of service is Amazon DynamoDB?"
+    """ "What kind of service is Amazon DynamoDB?"
 
     Skipped when the name gives the category away ("Cloud Storage" → Storage). Categories of
     the service's capabilities are never distractors (Cloud Run is serverless *and* runs
@@ -74,7 +74,7 @@ def _category_question(b: Builder, key: str, svc: ServiceFact, explanation: str,
             tiers[d].append(name)
     b.add(_Spec(
         kind="category", card_key=f"category:{key}",
-        prompt=f"In the hub's catalogue, what kind of service is {b.subject(key)}?",
+        prompt=f"What kind of service is {b.subject(key)}?",
         answers=(b.category_name(svc.category),), choose=1,
         distractors=tuple(tuple(t) for t in tiers), size=SINGLE_OPTIONS,
         explanation=explanation, hub_url=svc.url, tags=tags, family=f"service:{key}",

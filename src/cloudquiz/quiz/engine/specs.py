@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ..types import CapabilityFact, ContentSnapshot, ServiceFact
 from .text import _a, _fold, _join, _mask, _sentence
 
+DISPLAY_NAMES = {"gcp": "Google Cloud"}
 SINGLE_OPTIONS = 4
 MULTI_OPTIONS = 5
 # How far (in the order of seed/categories.yaml) a distractor's category may be from the answer's.
@@ -24,6 +25,10 @@ CATEGORY_DISTANCE = 3
 NUMBER_WORDS = {2: "two", 3: "three"}
 
 KIND_LABELS = {
+    "scenario": "Scenarios",
+    "scenario-multi": "Scenarios (choose two)",
+    "migration": "Migrations between clouds",
+    "design": "Architecture design",
     "equivalence": "Equivalent services",
     "provider": "Which provider",
     "category": "Service categories",
@@ -49,6 +54,10 @@ class _Spec:
     providers: frozenset[str]  # providers the question involves (filters, exam bias)
     # what to say about an answer when it is the one drawn (answers chosen at random)
     notes: tuple[tuple[str, str], ...] = ()
+    # why each option is right or wrong, by option text (scenario items: every option)
+    rationale: tuple[tuple[str, str], ...] = ()
+    sources: tuple[str, ...] = ()  # provider pages the item's facts come from
+    item: str = ""  # identity of this item when several items test one fact (card_key)
 
     def tag(self, name: str) -> str:
         for key, value in self.tags:
@@ -63,7 +72,8 @@ class Builder:
 
     def __init__(self, snap: ContentSnapshot) -> None:
         self.snap = snap
-        self.pname = snap.providers
+        # How stems name a provider: "Google Cloud", as Google does ("GCP" is a short label).
+        self.pname = {p: DISPLAY_NAMES.get(p, short) for p, short in snap.providers.items()}
         self.cat_pos = {slug: i for i, slug in enumerate(snap.categories)}
         self.by_provider: dict[str, list[str]] = {p: [] for p in snap.providers}
         self.by_provider_cat: dict[str, dict[str, list[str]]] = {}
@@ -221,15 +231,15 @@ class Builder:
                 missing.append(self.pname[p])
         text = f"{cap.name} — " + "; ".join(parts) + "." if parts else ""
         if missing:
-            text += (f" {_join(missing)} {'has' if len(missing) == 1 else 'have'} no service "
-                     f"listed for it on the hub.")
+            text += (f" {_join(missing)} {'has' if len(missing) == 1 else 'have'} no "
+                     f"direct equivalent.")
         return text.strip()
 
     def service_picture(self, key: str) -> str:
         caps = self.caps_of.get(key, [])
         if not caps:
             others = [self.pname[p] for p in self.pname if p != self.svc(key).provider]
-            return (f"The hub lists no direct equivalent of {self.name(key)} on "
+            return (f"{self.name(key)} has no direct equivalent on "
                     f"{_join(others, 'or')}.")
         return " ".join(self.picture(c, self.svc(key).provider) for c in caps[:2])
 
@@ -239,7 +249,10 @@ class Builder:
 
     def add(self, spec: _Spec) -> None:
         """Keep a spec only if the content supports it honestly (enough distinct options)."""
-        if spec.card_key in self.keys or not spec.answers or len(spec.answers) < spec.choose:
+        ident = spec.item or spec.card_key
+        if ident in self.keys or not spec.answers or len(spec.answers) < spec.choose:
+            return
+        if "“”" in spec.prompt:  # a masked text that came out empty: nothing left to ask
             return
         seen = {_fold(a) for a in spec.answers}
         if len(seen) != len(spec.answers):
@@ -254,5 +267,5 @@ class Builder:
             tiers.append(tuple(kept))
         if sum(map(len, tiers)) < spec.size - spec.choose:
             return
-        self.keys.add(spec.card_key)
+        self.keys.add(ident)
         self.specs.append(replace(spec, distractors=tuple(t for t in tiers if t)))

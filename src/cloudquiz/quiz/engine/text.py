@@ -40,11 +40,12 @@ def _sentence(*parts: str) -> str:
 
 
 def _mask(text: str, phrases: Iterable[str], brand_re: re.Pattern[str] | None) -> str:
-    """Hide the answer in a text: the phrases given, and every brand word ``brand_re`` finds."""
+    """Hide the answer in a text: the phrases given become "…"; brand words give the
+    provider away, so a text that names one is refused (``""``: the caller drops the item)."""
     for phrase in phrases:
         text = re.sub(re.escape(phrase), "…", text, flags=re.IGNORECASE)
-    if brand_re is not None:
-        text = brand_re.sub("[provider]", text)
+    if brand_re is not None and brand_re.search(text):
+        return ""
     return text
 
 

@@ -178,7 +178,8 @@ def _question_row(position: int, q: Question) -> m.AttemptQuestion:
     return m.AttemptQuestion(
         position=position, kind=q.kind, card_key=q.card_key, domain=q.domain, tags=dict(q.tags),
         prompt=q.prompt, options=list(q.options), correct=list(q.correct), multi=q.multi,
-        explanation=q.explanation, hub_url=q.hub_url,
+        explanation=q.explanation, hub_url=q.hub_url, rationale=list(q.rationale),
+        sources=list(q.sources),
     )
 
 

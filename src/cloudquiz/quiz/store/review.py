@@ -57,7 +57,9 @@ def _reset_card() -> dict[str, Any]:
 def _card_snapshot(q: m.AttemptQuestion | QuestionState) -> dict[str, Any]:
     return {"kind": q.kind, "domain": q.domain, "tags": dict(q.tags or {}), "prompt": q.prompt,
             "options": list(q.options), "correct": list(q.correct), "multi": q.multi,
-            "explanation": q.explanation, "hub_url": q.hub_url}
+            "explanation": q.explanation, "hub_url": q.hub_url,
+            "rationale": list(getattr(q, "rationale", None) or []),
+            "sources": list(getattr(q, "sources", None) or [])}
 
 
 def update_card(attempt: m.Attempt | AttemptState,
@@ -133,6 +135,7 @@ def card_question(card: m.ReviewCard, rng: random.Random) -> Question:
     snap = card.snapshot or {}
     options = list(snap.get("options") or [])
     correct_texts = {options[i] for i in snap.get("correct") or [] if 0 <= i < len(options)}
+    reasons = dict(zip(options, snap.get("rationale") or [], strict=False))
     rng.shuffle(options)
     return Question(
         kind=str(snap.get("kind", "")), card_key=card.card_key, prompt=str(snap.get("prompt", "")),
@@ -140,4 +143,6 @@ def card_question(card: m.ReviewCard, rng: random.Random) -> Question:
         correct=tuple(i for i, o in enumerate(options) if o in correct_texts),
         explanation=str(snap.get("explanation", "")), hub_url=str(snap.get("hub_url", "")),
         domain=str(snap.get("domain", "")), tags=dict(snap.get("tags") or {}),
+        rationale=tuple(reasons.get(o, "") for o in options) if reasons else (),
+        sources=tuple(snap.get("sources") or ()),
     )

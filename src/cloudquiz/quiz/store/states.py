@@ -47,6 +47,8 @@ class QuestionState:
     multi: bool
     explanation: str
     hub_url: str
+    rationale: list[Any]  # why each option is right or wrong, parallel to options
+    sources: list[Any]
     chosen: list[Any] | None
     is_correct: bool | None
     points: float
