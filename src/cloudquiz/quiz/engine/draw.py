@@ -42,7 +42,9 @@ class _Index:
     ranked: dict[tuple[str, str, bool], tuple[tuple[int, ...], ...]]
 
 
-_memo: dict[int, tuple[ContentSnapshot, _Index]] = {}
+# Keyed by the content version: two snapshots of one version hold the same content (the version
+# is a hash of the seed), so apps of one process share the specs; equality is checked on a hit.
+_memo: dict[str, tuple[ContentSnapshot, _Index]] = {}
 _memo_lock = threading.Lock()
 
 
@@ -63,12 +65,13 @@ def prepare(snapshot: ContentSnapshot) -> None:
 
 def _index(snap: ContentSnapshot) -> _Index:
     """The specs of a snapshot, built once: snapshots are immutable and cached upstream."""
-    hit = _memo.get(id(snap))
+    hit = _memo.get(snap.version)
     if hit is not None and hit[0] is snap:
         return hit[1]
     with _memo_lock:
-        hit = _memo.get(id(snap))
-        if hit is not None and hit[0] is snap:
+        hit = _memo.get(snap.version)
+        if hit is not None and (hit[0] is snap or hit[0] == snap):
+            _memo[snap.version] = (snap, hit[1])  # the next lookup is an identity check
             return hit[1]
         specs = _build(snap)
         by_topic: dict[str, list[int]] = {}
@@ -78,7 +81,7 @@ def _index(snap: ContentSnapshot) -> _Index:
         index = _Index(specs, {t: tuple(ids) for t, ids in by_topic.items()}, {})
         while len(_memo) >= 4:
             _memo.pop(next(iter(_memo)))
-        _memo[id(snap)] = (snap, index)
+        _memo[snap.version] = (snap, index)
     return index
 
 
