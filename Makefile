@@ -17,11 +17,12 @@ export CHROMIUM_PATH
 HTMX_SRC := node_modules/htmx.org/dist/htmx.min.js
 HTMX_DST := src/cloudquiz/static/vendor/htmx.min.js
 
-.PHONY: help setup run serve db test test-postgres chromium wrk bench load audit quiz-report clean
+.PHONY: help setup run serve db check test test-postgres chromium wrk bench load audit quiz-report clean
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up what the tests need (Chromium included) and run the whole suite"
+	@echo "make check  the fast lane: everything but the browser, Java and live-server tests"
 	@echo "make test-postgres  the PostgreSQL part of the suite on a throwaway server (pg_virtualenv)"
 	@echo "make bench  load benchmark (ratios to /healthz measured in the same run)"
 	@echo "make load   200 simulated users for 60 s (locust, headless)"
@@ -73,6 +74,11 @@ chromium:
 		|| echo "(no emoji font: screenshots will show boxes for icons)"; fi
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
+CHECK_MARKERS := not browser and not java and not live
+check: setup
+	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" -n auto $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc
+
 test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc

@@ -5,38 +5,30 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
-from cloudquiz import create_app
 from cloudquiz.models import db
 from cloudquiz.seeding import seed_database
-from tests.support.paths import PROJECT_ROOT
+from tests.support.app import (
+    RESULTS_DIR,
+    SEED_DIR,
+    HtmxClient,
+    LiveServer,
+    make_app,
+    postgres_url,
+)
 
-SEED_DIR = PROJECT_ROOT / "seed"
-RESULTS_DIR = PROJECT_ROOT / "test-results"
+__all__ = ["SEED_DIR", "make_app"]
 
 
 @pytest.fixture(autouse=True)
 def _push_request_context() -> None:
     """Override pytest-flask's: a pushed request context leaks ``g`` and writes between calls."""
-
-
-def make_app(db_path: Path, **config: object) -> Flask:
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "WTF_CSRF_ENABLED": False,
-        "SEED_DIR": str(SEED_DIR),
-        **config,
-    })
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +53,29 @@ def app(seeded_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def site(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app per module for tests that only read pages (odd query strings and the like):
+    its render and content caches stay warm across the module instead of being rebuilt for
+    each parametrized case. Tests that write (quiz, reseed) use ``app``."""
+    path = tmp_path_factory.mktemp("site") / "site.db"
+    shutil.copy(seeded_db_file, path)
+    application = make_app(path)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def reader(site: Flask) -> FlaskClient:
+    return site.test_client()
+
+
+@pytest.fixture
+def reader_hx(reader: FlaskClient) -> HtmxClient:
+    return HtmxClient(reader)
+
+
 @pytest.fixture
 def empty_app(tmp_path: Path) -> Iterator[Flask]:
     """An app whose database has the schema but no content."""
@@ -77,46 +92,12 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-class HtmxClient:
-    """Sends requests as htmx would: plain swap, boosted navigation or history restore."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def get(self, url: str, boosted: bool = False, history_restore: bool = False, **kw):
-        headers = {"HX-Request": "true", **kw.pop("headers", {})}
-        if boosted:
-            headers["HX-Boosted"] = "true"
-        if history_restore:
-            headers["HX-History-Restore-Request"] = "true"
-        return self.client.get(url, headers=headers, **kw)
-
-    def post(self, url: str, **kw):
-        headers = {"HX-Request": "true", **kw.pop("headers", {})}
-        return self.client.post(url, headers=headers, **kw)
-
-
 @pytest.fixture
 def hx(client: FlaskClient) -> HtmxClient:
     return HtmxClient(client)
 
 
 # ----------------------------------------------------------------------------- live server
-
-
-class LiveServer:
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -154,20 +135,6 @@ def screenshot_dir() -> Path:
 
 
 # ----------------------------------------------------------------------------- PostgreSQL
-
-
-def postgres_url() -> str | None:
-    """TEST_DATABASE_URL, or one built from the PG* variables pg_virtualenv exports."""
-    if os.environ.get("TEST_DATABASE_URL"):
-        return os.environ["TEST_DATABASE_URL"]
-    if not os.environ.get("PGPORT") or not os.environ.get("PGUSER"):
-        return None
-    user, password = os.environ["PGUSER"], os.environ.get("PGPASSWORD", "")
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    if host.startswith("/"):
-        host = "127.0.0.1"
-    return (f"postgresql+psycopg://{user}:{password}@{host}:{os.environ['PGPORT']}/"
-            f"{os.environ.get('PGDATABASE', 'postgres')}")
 
 
 @pytest.fixture

@@ -1,0 +1,349 @@
+"""The seed loader: the real seed loads completely; bad files are refused whole; reloading is
+idempotent and never touches quiz history; migrations build the schema on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from flask import Flask
+
+from cloudquiz import models as m
+from cloudquiz.models import db
+from cloudquiz.seeding import seed_database
+from tests.support.app import SEED_DIR, make_app
+from tests.support.seedfiles import file_of, load, save
+
+
+def count(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def all_counts() -> dict[str, int]:
+    return {model.__tablename__: count(model) for model in m.CONTENT_MODELS + m.QUIZ_MODELS}
+
+
+def id_snapshot() -> dict[str, list[Any]]:
+    snap = {}
+    for model in m.CONTENT_MODELS:
+        pk = sa.inspect(model).primary_key
+        snap[model.__tablename__] = sorted(
+            tuple(row) for row in db.session.execute(sa.select(*pk)).all())
+    return snap
+
+
+def test_real_seed_matches_the_seed_page(app: Flask) -> None:
+    with app.app_context():
+        providers = db.session.scalars(sa.select(m.Provider).order_by(m.Provider.position)).all()
+        assert [p.slug for p in providers] == ["aws", "azure", "gcp"]
+        for p in providers:
+            cards = [s for s in p.services if s.card_position]
+            featured = [s for s in p.services if s.featured_position]
+            assert sorted(s.card_position for s in cards) == list(range(1, 13)), p.slug
+            assert sorted(s.featured_position for s in featured) == list(range(1, 7)), p.slug
+            practices = db.session.scalars(
+                sa.select(m.BestPractice).filter_by(provider_id=p.id)).all()
+            assert sorted(b.number for b in practices) == [1, 2, 3, 4, 5, 6]
+            samples = db.session.scalars(sa.select(m.CodeSample).filter_by(provider_id=p.id)).all()
+            assert len(samples) == 2
+            kinds = {s.kind for s in db.session.scalars(
+                sa.select(m.ProviderSection).filter_by(provider_id=p.id))}
+            assert kinds == {"pillars", "patterns", "cicd", "monitoring"}
+        core_rows = db.session.scalars(sa.select(m.Capability).filter_by(core=True)).all()
+        assert len(core_rows) + count(m.CompareFact) == 14
+        assert count(m.PipelineStage) == 6
+        assert count(m.ThirdPartyTool) == 6
+        assert count(m.Exam) == 6
+        assert count(m.Service) >= 60
+        slugs = set(db.session.scalars(sa.select(m.Architecture.slug)))
+        assert {"b2b", "b2c", "one-tier", "two-tier", "three-tier", "n-tier", "cloud-security",
+                "e-commerce", "payments"} <= slugs
+        for provider in providers:
+            kinds = {r.kind for r in db.session.scalars(
+                sa.select(m.LearningResource).filter_by(provider_id=provider.id))}
+            assert kinds == {"certification", "docs", "lab"}
+
+
+def test_every_core_comparison_cell_and_featured_service_resolves_to_services(app: Flask) -> None:
+    with app.app_context():
+        for cap in db.session.scalars(sa.select(m.Capability).filter_by(core=True)):
+            providers_with_services = {link.service.provider.slug for link in cap.service_links}
+            assert providers_with_services == {"aws", "azure", "gcp"}, cap.slug
+            assert {cell.provider.slug for cell in cap.cells} == {"aws", "azure", "gcp"}
+
+
+def test_renamed_services_keep_their_former_names(app: Flask) -> None:
+    with app.app_context():
+        aliases = {(a.service.slug, a.name) for a in db.session.scalars(sa.select(m.ServiceAlias))}
+    assert ("entra-id", "Azure Active Directory") in aliases
+    assert ("cloud-run-functions", "Cloud Functions") in aliases
+    assert ("gke-enterprise", "Anthos") in aliases
+
+
+# ----------------------------------------------------------------------------- bad files
+
+
+def _edit(name: str, change: Callable[[Any], None]) -> Callable[[Path], None]:
+    def apply(seed_dir: Path) -> None:
+        path = seed_dir / name
+        data = yaml.safe_load(path.read_text())
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return apply
+
+
+def _syntax_error(seed_dir: Path) -> None:
+    with (seed_dir / "services" / "compute.yaml").open("a") as fh:
+        fh.write("\n  - {provider: aws, slug: broken, name: [unclosed\n")
+
+
+def _set(coll: str, index: int, field: str, value: Any) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
+        data[coll][index][field] = value
+    return change
+
+
+def _drop(coll: str, index: int, field: str) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
+        del data[coll][index][field]
+    return change
+
+
+def _duplicate(coll: str) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
+        data[coll].append(dict(data[coll][0]))
+    return change
+
+
+def _node_capability(data: Any) -> None:
+    data["architectures"][0]["diagram"]["nodes"][1]["capability"] = "teleportation"
+
+
+RETIRED = {"status": "retired", "since": "2025-01-01", "note": "Retired; use something else.",
+           "source_url": "https://docs.aws.amazon.com/ec2/", "verified_on": "2026-12-01"}
+
+
+def _decisions(facts: dict[str, Any], **fact_fields: Any) -> Callable[[Path], None]:
+    """A decision group over the virtual-machines row with one service's facts."""
+    def apply(seed_dir: Path) -> None:
+        record = {"service": "aws/ec2", "source_url": "https://docs.aws.amazon.com/ec2/",
+                  "verified_on": "2026-12-01", "facets": facts, **fact_fields}
+        record = {k: v for k, v in record.items() if v is not None}
+        (seed_dir / "decisions").mkdir(exist_ok=True)
+        save(seed_dir / "decisions" / "compute.yaml", {"groups": [{
+            "slug": "vms", "name": "Virtual machines", "capabilities": ["virtual-machines"],
+            "facets": [{"key": "max_vcpus", "label": "Largest size", "type": "number",
+                        "unit": "vCPUs", "better": "higher"}],
+            "services": [record]}]})
+    return apply
+
+
+BAD_SEEDS = {
+    "yaml-syntax": (_syntax_error, ["services/compute.yaml", "YAML syntax error", "line"]),
+    "missing-field": (_edit("services/compute.yaml", _drop("services", 0, "summary")),
+                      ["services/compute.yaml", "services[0]", "summary", "Field required"]),
+    "wrong-type": (_edit("exams.yaml", _set("exams", 0, "question_count", "sixty-five")),
+                   ["exams.yaml", "exams[0]", "question_count", "integer"]),
+    "unknown-category": (_edit("services/compute.yaml",
+                               _set("services", 2, "category", "quantum")),
+                         ["services/compute.yaml", "services[2]", "category",
+                          "unknown category 'quantum'"]),
+    "unknown-provider": (_edit("best_practices.yaml",
+                               _set("best_practices", 0, "provider", "oracle")),
+                         ["best_practices.yaml", "best_practices[0]", "provider",
+                          "unknown provider 'oracle'"]),
+    "unknown-capability": (_edit("architectures.yaml", _node_capability),
+                           ["architectures.yaml", "architectures[0]", "capability",
+                            "unknown capability 'teleportation'"]),
+    "duplicate-slug": (_edit("capabilities/compute.yaml", _duplicate("capabilities")),
+                       ["capabilities/compute.yaml", "duplicate slug", "slug"]),
+    "bad-url": (_edit("services/compute.yaml", _set("services", 0, "docs_url", "not a url")),
+                ["services/compute.yaml", "services[0]", "docs_url"]),
+    "unknown-field": (_edit("providers.yaml", _set("providers", 0, "colour", "#ffffff")),
+                      ["providers.yaml", "providers[0]", "colour", "Extra inputs"]),
+    "retired-service-offered-as-current": (
+        _edit("services/compute.yaml", _set("services", 0, "lifecycle", RETIRED)),
+        ["capabilities/compute.yaml", "virtual-machines", "cells.aws.services",
+         "service 'ec2' is retired", "legacy"]),
+    "lifecycle-without-source": (
+        _edit("services/compute.yaml", _set("services", 0, "lifecycle",
+                                            {k: v for k, v in RETIRED.items()
+                                             if k != "source_url"})),
+        ["services/compute.yaml", "services[0]", "lifecycle", "needs source_url"]),
+    "cell-without-offer-or-note": (
+        _edit("capabilities/compute.yaml",
+              lambda d: d["capabilities"][0]["cells"].update(gcp={"label": "Nothing"})),
+        ["capabilities/compute.yaml", "cells.gcp", "'none' with a note"]),
+    "facet-value-outside-vocabulary": (
+        _decisions({"management": "magic"}),
+        ["decisions/compute.yaml", "groups[0] (slug 'vms')", "facets.management",
+         "'magic' is not one of"]),
+    "facet-of-wrong-type": (
+        _decisions({"max_vcpus": "lots"}),
+        ["decisions/compute.yaml", "facets.max_vcpus", "expected a number of vCPUs"]),
+    "facet-unknown": (
+        _decisions({"colour": "blue"}),
+        ["decisions/compute.yaml", "facets.colour", "unknown facet 'colour'"]),
+    "facet-without-source": (
+        _decisions({"management": "managed"}, source_url=None),
+        ["decisions/compute.yaml", "groups[0]", "source_url", "Field required"]),
+    "facet-of-a-service-outside-the-rows": (
+        _decisions({"management": "managed"}, service="aws/s3"),
+        ["decisions/compute.yaml", "'aws/s3' is in none of the group's capability rows"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SEEDS), ids=list(BAD_SEEDS))
+def test_seed_rejects_bad_file_and_leaves_db_untouched(app: Flask, tmp_path: Path,
+                                                       case: str) -> None:
+    damage, expected = BAD_SEEDS[case]
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, seed_dir)
+    damage(seed_dir)
+    with app.app_context():
+        before, ids_before = all_counts(), id_snapshot()
+    result = app.test_cli_runner().invoke(args=["seed", str(seed_dir)])
+    assert result.exit_code != 0
+    for fragment in expected:
+        assert fragment in result.output, result.output
+    assert "database unchanged" in result.output
+    with app.app_context():
+        assert all_counts() == before
+        assert id_snapshot() == ids_before
+
+
+def test_seed_command_reports_a_missing_directory(app: Flask, tmp_path: Path) -> None:
+    result = app.test_cli_runner().invoke(args=["seed", str(tmp_path / "nowhere")])
+    assert result.exit_code != 0
+    assert "not a directory" in result.output
+
+
+def test_seed_command_loads_and_prints_a_summary(empty_app: Flask) -> None:
+    result = empty_app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Seed loaded: 3 providers,")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+# ----------------------------------------------------------------------------- idempotence
+
+
+def test_loading_twice_changes_nothing(app: Flask) -> None:
+    with app.app_context():
+        before, ids, version = all_counts(), id_snapshot(), db.session.get(m.ContentMeta, 1)
+        loaded_at = version.loaded_at
+        seed_database(db.session, SEED_DIR)
+        assert all_counts() == before
+        assert id_snapshot() == ids
+        assert db.session.get(m.ContentMeta, 1).loaded_at == loaded_at
+
+
+def _add_history() -> None:
+    db.session.add(m.Learner(id="learner-1"))
+    attempt = m.Attempt(public_id="a1", learner_id="learner-1", mode="practice",
+                        question_count=1)
+    attempt.questions.append(m.AttemptQuestion(
+        position=0, kind="equivalence", card_key="eq:serverless-functions:aws:azure",
+        prompt="Which Azure service is the equivalent of AWS Lambda?",
+        options=["Azure Functions", "Azure Batch", "App Service", "Logic Apps"], correct=[0],
+        chosen=[0], is_correct=True, points=1.0))
+    db.session.add(attempt)
+    db.session.add(m.ReviewCard(learner_id="learner-1", card_key="k", box=2,
+                                due_on=m.utcnow().date()))
+    db.session.commit()
+
+
+def _history() -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in db.session.execute(sa.select(
+        m.AttemptQuestion.id, m.AttemptQuestion.prompt, m.AttemptQuestion.options,
+        m.AttemptQuestion.chosen, m.AttemptQuestion.is_correct)).all()] + [
+        tuple(r) for r in db.session.execute(sa.select(m.ReviewCard.id, m.ReviewCard.box))]
+
+
+def test_quiz_history_survives_reloads_even_when_services_are_renamed_or_removed(
+        app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        _add_history()
+        history = _history()
+        seed_database(db.session, SEED_DIR)
+        assert _history() == history
+
+        seed_dir = tmp_path / "seed"
+        shutil.copytree(SEED_DIR, seed_dir)
+        path = file_of(seed_dir, "services",
+                       lambda s: (s["provider"], s["slug"]) == ("azure", "functions"))
+        services = load(path)
+        functions = next(s for s in services["services"]
+                         if (s["provider"], s["slug"]) == ("azure", "functions"))
+        functions["name"] = "Azure Functions (renamed)"
+        save(path, services)
+        seed_database(db.session, seed_dir)
+        assert _history() == history
+        assert db.session.scalar(sa.select(m.Service.name).filter_by(slug="functions")) \
+            == "Azure Functions (renamed)"
+
+        # Add a service, then remove it again (every real service is in some row, so the
+        # removal is of one nothing else refers to): history is still intact.
+        extra = seed_dir / "services" / "zz-extra.yaml"
+        save(extra, {"services": [{
+            "provider": "aws", "slug": "temporary-service", "name": "Temporary Service",
+            "category": "compute", "summary": "Added and removed by a test.",
+            "docs_url": "https://docs.aws.amazon.com/"}]})
+        seed_database(db.session, seed_dir)
+        before = count(m.Service)
+        assert _history() == history
+        extra.unlink()
+        seed_database(db.session, seed_dir)
+        assert _history() == history
+        assert count(m.Service) == before - 1
+
+
+# ----------------------------------------------------------------------------- migrations
+
+
+def _migrate_and_seed(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert count(m.Provider) == 3
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {model.__tablename__ for model in m.CONTENT_MODELS + m.QUIZ_MODELS} <= tables
+        assert "alembic_version" in tables
+    # Migrations and models agree: nothing left for autogenerate to find.
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_migrations_build_the_schema_on_sqlite(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "migrated.db")
+    _migrate_and_seed(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migrations_build_the_schema_and_seed_loads_on_postgres(pg_url: str) -> None:
+    app = create_pg_app(pg_url)
+    _migrate_and_seed(app)
+    with app.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        before = all_counts()
+        seed_database(db.session, SEED_DIR)
+        assert all_counts() == before
+        db.session.remove()
+        db.engine.dispose()
+
+
+def create_pg_app(url: str) -> Flask:
+    from cloudquiz import create_app
+
+    return create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url,
+                       "WTF_CSRF_ENABLED": False, "SEED_DIR": str(SEED_DIR)})
