@@ -56,9 +56,15 @@ db: setup instance/secret_key
 	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
 	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask seed
 
+# gunicorn trusts X-Forwarded-Proto from these addresses, the app trusts forwarded headers only
+# when BEHIND_PROXY=N is set: both agree, so without a proxy nobody can claim to be on HTTPS.
+LOOPBACK := 127.0.0.1,::1
+FORWARDED_ALLOW_IPS ?= $(if $(filter-out 0,$(BEHIND_PROXY)),$(LOOPBACK),)
+
 run: db
 	SECRET_KEY=$$(cat instance/secret_key) exec $(BIN)/gunicorn --workers $(WORKERS) \
-		--bind $(HOST):$(PORT) --access-logfile - "cloudquiz:create_app()"
+		--bind $(HOST):$(PORT) --forwarded-allow-ips "$(FORWARDED_ALLOW_IPS)" \
+		--access-logfile - "cloudquiz:create_app()"
 
 chromium:
 	@if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium: $(CHROMIUM_PATH)"; \

@@ -59,18 +59,56 @@ def env_int(name: str) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() else 0
 
 
+def env_list(name: str) -> list[str] | None:
+    """A comma-separated list (lower-cased), or None when the variable is unset or empty."""
+    items = [v.strip().lower() for v in os.environ.get(name, "").split(",") if v.strip()]
+    return items or None
+
+
+def env_int_default(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else default
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Pool options, and on PostgreSQL a statement timeout below the request timeout: a query
+    stuck behind a lock fails (503) before the server kills the worker."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        timeout = env_int_default("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
+        options["connect_args"] = {"options": f"-c statement_timeout={timeout}"}
+    return options
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
+    url = database_url(os.environ.get("DATABASE_URL"), instance_path)
     return dict(
         SECRET_KEY=os.environ.get("SECRET_KEY", ""),
-        SQLALCHEMY_DATABASE_URI=database_url(os.environ.get("DATABASE_URL"), instance_path),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(url),
+        # A writer waits this long for SQLite's lock, then the learner gets the styled 503:
+        # well below the server's 30 s request timeout, so a held lock never kills a worker.
+        SQLITE_BUSY_TIMEOUT_MS=env_int_default("SQLITE_BUSY_TIMEOUT_MS", 5_000),
         SEED_DIR=os.environ.get("SEED_DIR") or default_seed_dir(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=env_flag("SESSION_COOKIE_SECURE") or env_flag("HTTPS"),
         PREFERRED_URL_SCHEME="https" if env_flag("HTTPS") else "http",
-        WTF_CSRF_TIME_LIMIT=None,
+        # A form's CSRF token is good for 12 hours: longer than any exam with a time
+        # accommodation, short enough that a leaked page stops working the next day.
+        WTF_CSRF_TIME_LIMIT=12 * 60 * 60,
+        # The learner cookie (an anonymous learner id) lives a year from the last day it was
+        # renewed; it is re-sent only when the session changes (quiz.identity renews it once a
+        # day), never on every response, so content pages stay cacheable.
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 365,
+        SESSION_REFRESH_EACH_REQUEST=False,
+        # Bodies above 64 KiB get the 413 page before anything parses them (the largest real
+        # form, a choose-three answer, is under 1 KiB).
+        MAX_CONTENT_LENGTH=env_int_default("MAX_CONTENT_LENGTH", 64 * 1024),
+        MAX_FORM_PARTS=200,
+        # Host names the site answers to (".example.org" also allows subdomains); unset: any
+        # well-formed host name. A malformed or unlisted Host gets the 400 page (web.hosts).
+        TRUSTED_HOSTS=env_list("TRUSTED_HOSTS"),
         # Production plumbing (cloudquiz.web): trusted proxy hops for ProxyFix (0 = none),
         # the in-process render cache (None = on, except under TESTING).
         BEHIND_PROXY=env_int("BEHIND_PROXY"),

@@ -345,3 +345,12 @@ def test_odd_conditional_and_range_headers_never_500(client: FlaskClient, header
             assert response.status_code < 500, (url, headers, response.status_code)
             if response.status_code == 304:
                 assert response.get_data() == b""
+
+
+def test_if_none_match_star_never_turns_a_missing_page_into_a_304(client: FlaskClient) -> None:
+    for url in ("/providers/nope", "/services/aws/nope", "/architectures/nope", "/no-such-page"):
+        response = client.get(url, headers={"If-None-Match": "*"})
+        assert response.status_code == 404, url
+        assert "Page not found" in response.get_data(as_text=True)
+    existing = client.get("/providers/aws", headers={"If-None-Match": "*"})
+    assert existing.status_code == 304 and not existing.data and existing.headers.get("ETag")

@@ -146,6 +146,75 @@ def test_session_cookie_is_secure_when_configured_for_https(seeded_db_file: Path
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" in header
 
 
+def test_the_learner_cookie_lasts_a_year_and_is_renewed_once_a_day(
+        seeded_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cloudquiz.quiz import identity
+
+    client = csrf_app(tmp_path, seeded_db_file).test_client()
+    start = client.get("/quiz")
+    token = token_from(start.get_data(as_text=True))
+    started = client.post("/quiz/practice", data={"count": "10", "csrf_token": token})
+    assert started.status_code == 303
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.expires is not None
+    assert cookie.expires - datetime.now(UTC) > timedelta(days=364)
+    question = started.headers["Location"]
+    # the same day: neither the quiz nor the content pages send the cookie again
+    for url in (question, "/progress", "/", "/compare"):
+        assert "Set-Cookie" not in client.get(url).headers, url
+
+    class Tomorrow(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return datetime.now(tz) + timedelta(days=1)
+
+    monkeypatch.setattr(identity, "datetime", Tomorrow)
+    renewed = client.get(question)
+    assert "Set-Cookie" in renewed.headers  # a returning learner gets a fresh year
+    assert "Set-Cookie" not in client.get(question).headers  # once that day, not every time
+
+
+def test_a_form_older_than_the_csrf_time_limit_is_refused_with_a_clear_message(
+        seeded_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itsdangerous.timed as timed
+
+    app = csrf_app(tmp_path, seeded_db_file)
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == 12 * 60 * 60
+    client = app.test_client()
+    token = token_from(client.get("/_test/form").get_data(as_text=True))
+    real = timed.time.time
+    monkeypatch.setattr(timed, "time", type("Later", (), {"time": staticmethod(
+        lambda: real() + 11 * 60 * 60)}))
+    assert client.post("/_test/form", data={"csrf_token": token}).status_code == 200
+    monkeypatch.setattr(timed, "time", type("Later", (), {"time": staticmethod(
+        lambda: real() + 13 * 60 * 60)}))
+    late = client.post("/_test/form", data={"csrf_token": token})
+    assert late.status_code == 400 and "Reload the page" in late.get_data(as_text=True)
+
+
+def test_an_oversized_body_gets_the_413_page_and_creates_nothing(app: Flask,
+                                                                 client: FlaskClient) -> None:
+    import sqlalchemy as sa
+
+    from cloudquiz.models import db
+
+    fields = "&".join(f"f{i}=1" for i in range(20_000))  # ~190 KB of form fields
+    for url in ("/quiz/practice", "/quiz/exams/aws-clf-c02", "/quiz/review"):
+        response = client.post(url, data=fields,
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 413, url
+        assert "Too large" in response.get_data(as_text=True)
+    big = client.post("/quiz/practice", data={"count": "10", "x": "a" * 70_000})
+    assert big.status_code == 413
+    with app.app_context():
+        tables = sa.inspect(db.engine).get_table_names()
+        attempts = next(t for t in tables if "attempt" in t)
+        assert db.session.execute(sa.text(f"SELECT count(*) FROM {attempts}")).scalar() == 0
+    assert client.post("/quiz/practice", data={"count": "10"}).status_code == 303
+
+
 def test_https_environment_variable_turns_on_secure_cookies(monkeypatch) -> None:
     monkeypatch.setenv("HTTPS", "1")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})

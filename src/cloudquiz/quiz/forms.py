@@ -19,7 +19,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .store import PRACTICE_COUNTS
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
-_INDEX_RE = re.compile(r"^\d{1,3}$")
+_INDEX_RE = re.compile(r"^[0-9]{1,3}$")  # ASCII digits only: int() also reads "١"
+
+
+def ascii_int(value: object) -> int:
+    """WTForms coercion for number fields: ASCII digits only (``int`` also reads "١٠")."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
+        raise ValueError("not a number")
+    return int(text)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,7 +44,7 @@ class PracticeForm(FlaskForm):
     providers = MultiCheckboxField("Providers")
     categories = MultiCheckboxField("Categories")
     kinds = MultiCheckboxField("Question kinds")
-    count = RadioField("Number of questions", coerce=int, default=PRACTICE_COUNTS[0],
+    count = RadioField("Number of questions", coerce=ascii_int, default=PRACTICE_COUNTS[0],
                        choices=[SelectChoice(n, str(n)) for n in PRACTICE_COUNTS])
 
 

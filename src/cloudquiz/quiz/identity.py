@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import UTC, datetime
 
 from flask import session
 
@@ -18,9 +19,19 @@ _LEARNER_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 def learner_id() -> str | None:
-    """The id in the signed session cookie, or None for a browser that never started a quiz."""
+    """The id in the signed session cookie, or None for a browser that never started a quiz.
+
+    A known learner's cookie is renewed once a day (the session changes, so Flask re-sends it
+    with a fresh year of life): a learner who keeps coming back never loses their history,
+    and no response carries a new cookie more than once a day."""
     value = session.get("learner_id")
-    return value if isinstance(value, str) and _LEARNER_RE.match(value) else None
+    if not (isinstance(value, str) and _LEARNER_RE.match(value)):
+        return None
+    today = datetime.now(UTC).date().isoformat()
+    if session.get("renewed") != today:
+        session["renewed"] = today
+        session.permanent = True
+    return value
 
 
 def ensure_learner() -> str:
@@ -29,6 +40,7 @@ def ensure_learner() -> str:
     if lid is None:
         lid = secrets.token_hex(16)
         session["learner_id"] = lid
+        session["renewed"] = datetime.now(UTC).date().isoformat()
     session.permanent = True
     learners.ensure(lid)
     return lid

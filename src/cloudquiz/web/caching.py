@@ -110,10 +110,8 @@ def page_etag() -> str:
 def _matching_tag(tag: str) -> str | None:
     """The form of ``tag`` (plain or with an encoding suffix) the client revalidates, if any."""
     inm = request.if_none_match
-    if not inm:
+    if not inm or inm.star_tag:  # "*" means "if the page exists": the view must say so first
         return None
-    if inm.star_tag:
-        return tag
     for candidate in (tag, *(tag + s for s in ETAG_SUFFIXES)):
         if inm.contains_weak(candidate):
             return candidate
@@ -156,8 +154,13 @@ def after_request(response: Response) -> Response:
         return response
     if tag is not None and response.status_code == 200 and (
             state == "hit" or not _session_touched()):
+        if request.if_none_match.star_tag:  # the page exists, and any version will do
+            response = Response(status=304)
+            response.vary.update(("HX-Request", "Accept-Encoding"))
         response.headers["Cache-Control"] = REVALIDATE
         response.set_etag(tag)
+        if response.status_code == 304:
+            return response
         cache = render_cache()
         if state != "hit" and cache is not None and not response.is_streamed \
                 and not response.direct_passthrough:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Flask, Response, current_app
 
@@ -10,26 +12,33 @@ from ..models import db
 from .errors import render_error
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(busy_ms: int) -> Callable[..., None]:
     """SQLite tuned for several processes on one file (gunicorn workers, two app instances):
     WAL lets readers run while one writer commits, ``synchronous=NORMAL`` is safe with WAL
-    (a crash of the app loses nothing; only a power cut may undo the last commits), and a long
-    busy timeout makes a writer wait for the lock instead of failing under load."""
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA busy_timeout = 30000")
-        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
-        if mode and str(mode[0]).lower() == "wal":
-            cursor.execute("PRAGMA synchronous = NORMAL")
-    finally:
-        cursor.close()
+    (a crash of the app loses nothing; only a power cut may undo the last commits), and the
+    busy timeout (``SQLITE_BUSY_TIMEOUT_MS``, 5 s) makes a writer wait for the lock under
+    load, yet give up well before the server's request timeout: a lock held by someone else
+    then gives the styled 503, not a killed worker."""
+
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    return on_connect
 
 
 def _tune(app: Flask) -> None:
     with app.app_context():  # creates the engine object only; nothing connects here
         engine = db.engine
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        busy = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5_000))
+        sa.event.listen(engine, "connect", _sqlite_pragmas(busy))
 
 
 def _unavailable(exc: sa.exc.SQLAlchemyError) -> Response:

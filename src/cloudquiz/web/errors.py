@@ -36,7 +36,7 @@ def render_error(code: int, detail: str | None = None) -> Response:
 
 def _http_error(exc: HTTPException) -> Response:
     code = exc.code or 500
-    detail = exc.description if code in (400, 404, 409, 422) else None
+    detail = exc.description if code in (400, 404, 409, 413, 422) else None
     if detail == type(exc).description:  # werkzeug's generic text adds nothing to ours
         detail = None
     response = render_error(code, detail)
