@@ -453,6 +453,7 @@ def _spec(sc: Scenarios, *, kind: str, item: str, card: str, keys: Sequence[str]
         f"The need is {lower_name(row.name)}: only "
         f"{_join([b.name(k) for k in keys])} {'meets' if len(keys) == 1 else 'meet'} it and "
         "every stated requirement; each other option fails one of them.",
+        b.former(keys),  # "Microsoft Entra ID: formerly Azure Active Directory or Azure AD."
         sc.cross_cloud(row, provider)]))
     all_sources = list(dict.fromkeys([*sources, *(s for p in proofs for s in p.sources)]))
     return _Spec(
