@@ -56,15 +56,23 @@ db: setup instance/secret_key
 	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
 	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask seed
 
-# gunicorn trusts X-Forwarded-Proto from these addresses, the app trusts forwarded headers only
-# when BEHIND_PROXY=N is set: both agree, so without a proxy nobody can claim to be on HTTPS.
-LOOPBACK := 127.0.0.1,::1
-FORWARDED_ALLOW_IPS ?= $(if $(filter-out 0,$(BEHIND_PROXY)),$(LOOPBACK),)
+# The serving stack, chosen by `make bench` (docs/performance.md): granian, 2 worker processes
+# of 8 threads each. Its Rust I/O reads request bodies before a Python thread sees them, so
+# stalled uploads hold no worker; HTTP/1.1 keep-alive; headers must arrive within 10 s. It never
+# reads X-Forwarded-* itself: only the app's BEHIND_PROXY decides whether to trust them.
+SERVER_THREADS ?= 8
+ACCESS_LOG ?= --access-log
 
 run: db
-	SECRET_KEY=$$(cat instance/secret_key) exec $(BIN)/gunicorn --workers $(WORKERS) \
-		--bind $(HOST):$(PORT) --forwarded-allow-ips "$(FORWARDED_ALLOW_IPS)" \
-		--access-logfile - "cloudquiz:create_app()"
+	SECRET_KEY=$$(cat instance/secret_key) $(MAKE) --no-print-directory serve
+
+# Serve without any set-up (the database must be migrated and seeded; SECRET_KEY set):
+# what `make run` ends with, and what the stalled-client test starts.
+serve:
+	exec $(BIN)/granian --interface wsgi --workers $(WORKERS) --blocking-threads $(SERVER_THREADS) \
+		--host $(HOST) --port $(PORT) --backlog 2048 --http 1 --http1-header-read-timeout 10000 \
+		--workers-kill-timeout 10 --respawn-failed-workers $(ACCESS_LOG) \
+		--factory cloudquiz:create_app
 
 chromium:
 	@if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium: $(CHROMIUM_PATH)"; \

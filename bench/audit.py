@@ -1,5 +1,5 @@
 """``make audit``: Lighthouse (mobile, its default) on the home page, a provider page, the
-comparison and a quiz question, with the app under gunicorn on a freshly seeded database.
+comparison and a quiz question, with the app under granian (as make run) on a freshly seeded database.
 
 The quiz question belongs to a learner, so the audit starts a practice attempt through the real
 form first and hands Lighthouse that session cookie (``--extra-headers``). Prints the four

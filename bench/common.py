@@ -1,4 +1,4 @@
-"""Shared by ``make bench``, ``make audit`` and ``make load``: the app under gunicorn on a freshly
+"""Shared by ``make bench``, ``make audit`` and ``make load``: the app under a serving stack on a freshly
 seeded SQLite database in a temporary directory, a tiny cookie-keeping HTTP client, and the quiz
 set-up done through the app's real endpoints (forms, CSRF tokens, redirects).
 
@@ -38,12 +38,44 @@ def free_port() -> int:
 # ----------------------------------------------------------------------------- server
 
 
+# The serving stacks `make bench` compares; `make run` uses DEFAULT_STACK with the same flags
+# (Makefile `serve`). Each entry: command for (port, workers), and whether workers are child
+# processes of the server process (waitress is one process with threads).
+BLOCKING_THREADS = 8
+
+
+def stack_command(stack: str, port: int, workers: int) -> list[str]:
+    bind = f"127.0.0.1:{port}"
+    if stack == "gunicorn-sync":
+        return [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", bind,
+                "--backlog", "2048", "--graceful-timeout", "5", "cloudquiz:create_app()"]
+    if stack == "gunicorn-gthread":
+        return [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+                "--threads", str(BLOCKING_THREADS), "--bind", bind, "--backlog", "2048",
+                "--graceful-timeout", "5", "cloudquiz:create_app()"]
+    if stack == "granian":
+        return [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers),
+                "--blocking-threads", str(BLOCKING_THREADS), "--host", "127.0.0.1",
+                "--port", str(port), "--backlog", "2048", "--http", "1",
+                "--http1-header-read-timeout", "10000", "--workers-kill-timeout", "10",
+                "--no-access-log", "--factory", "cloudquiz:create_app"]
+    if stack == "waitress":
+        return [str(BIN / "waitress-serve"), "--threads", str(BLOCKING_THREADS),
+                "--channel-timeout", "30", "--listen", bind, "--call", "cloudquiz:create_app"]
+    raise ValueError(f"unknown stack {stack!r}")
+
+
+STACKS = ("gunicorn-sync", "gunicorn-gthread", "granian", "waitress")
+DEFAULT_STACK = "granian"
+
+
 class Server:
-    """gunicorn serving ``cloudquiz:create_app()`` on a fresh, migrated and seeded SQLite DB."""
+    """A serving stack (default: ``make run``'s) on ``cloudquiz:create_app()`` with a fresh,
+    migrated and seeded SQLite DB."""
 
     def __init__(self, workers: int = 2, env: dict[str, str] | None = None,
-                 worker_class: str = "sync", threads: int = 1) -> None:
-        self.workers, self.worker_class, self.threads = workers, worker_class, threads
+                 stack: str = DEFAULT_STACK) -> None:
+        self.workers, self.stack = workers, stack
         self.extra_env = env or {}
         self.tmp = Path(tempfile.mkdtemp(prefix="cloudquiz-bench-"))
         self.port = free_port()
@@ -66,35 +98,36 @@ class Server:
 
     def start(self) -> None:
         self.prepare_database()
-        self.log = open(self.tmp / "gunicorn.log", "wb")
-        cmd = [str(BIN / "gunicorn"), "--workers", str(self.workers),
-               "--worker-class", self.worker_class, "--threads", str(self.threads),
-               "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048",
-               "--graceful-timeout", "5", "cloudquiz:create_app()"]
+        self.log = open(self.tmp / "server.log", "wb")
+        cmd = stack_command(self.stack, self.port, self.workers)
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        children = 1 if self.stack == "waitress" else self.workers
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("gunicorn exited:\n" + self.log_text())
+                raise RuntimeError(f"{self.stack} exited:\n" + self.log_text())
             try:
                 if Client(self.url).get("/healthz").status == 200 and \
-                        len(self.worker_pids()) >= self.workers:
+                        len(self.worker_pids()) >= children:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer /healthz within 60 s:\n" + self.log_text())
+        raise RuntimeError(f"{self.stack} did not answer /healthz within 60 s:\n"
+                           + self.log_text())
 
     def log_text(self) -> str:
         try:
-            return (self.tmp / "gunicorn.log").read_text(errors="replace")[-4000:]
+            return (self.tmp / "server.log").read_text(errors="replace")[-4000:]
         except OSError:
             return ""
 
     def worker_pids(self) -> list[int]:
         if self.proc is None:
             return []
+        if self.stack == "waitress":  # one process, threads inside
+            return [self.proc.pid]
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -114,11 +147,11 @@ class Server:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the server and its workers
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
         if getattr(self, "log", None):
             self.log.close()

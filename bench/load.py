@@ -1,4 +1,4 @@
-"""``make load``: locust headless against gunicorn on a freshly seeded database.
+"""``make load``: locust headless against make run's server (granian) on a freshly seeded database.
 
 200 simulated users (3 browsing for 1 taking quizzes) for 60 s by default. Prints locust's
 summary; exits non-zero if any request failed (locust's own exit code) or locust could not run.
@@ -23,8 +23,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with Server(workers=args.workers) as server:
-        print(f"make load: {args.users} users for {args.time} s against gunicorn "
-              f"({args.workers} sync workers, SQLite) at {server.url}", flush=True)
+        print(f"make load: {args.users} users for {args.time} s against granian "
+              f"({args.workers} worker processes, SQLite) at {server.url}", flush=True)
         cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                "--users", str(args.users), "--spawn-rate", str(max(1, args.users // 10)),
                "--run-time", f"{args.time}s", "--host", server.url, "--only-summary",

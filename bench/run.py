@@ -1,4 +1,5 @@
-"""``make bench``: the app under gunicorn, each endpoint driven for a fixed time, one table.
+"""``make bench``: the app under `make run`'s serving stack, each endpoint driven for a fixed time, one
+table; then every serving stack side by side (compare page, answer POST, keep-alive, stalled uploads).
 
 Every figure that matters is a ratio to ``/healthz`` measured in the same run (the load tool and
 the server share the machine's cores, so absolute numbers only compare within one run). The
@@ -40,7 +41,9 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
+    DEFAULT_STACK,
     ROOT,
+    STACKS,
     Client,
     QuizSetupError,
     Server,
@@ -298,6 +301,137 @@ def quiz_engine_timing() -> str:
     return "quiz engine: " + ", ".join(f"{k} {v:.2f}" for k, v in r.items())
 
 
+# ----------------------------------------------------------------------------- serving stacks
+
+
+def keeps_alive(url: str) -> bool:
+    """Whether two requests travel on one connection (no ``Connection: close``)."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        conn.request("GET", "/healthz")
+        first = conn.getresponse()
+        first.read()
+        if first.will_close:
+            return False
+        sock = conn.sock
+        conn.request("GET", "/healthz")
+        second = conn.getresponse()
+        second.read()
+        return second.status == 200 and conn.sock is sock
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def stalled_uploads(url: str, sockets: int = 8, hold: float = 10.0) -> dict:
+    """Hold ``sockets`` uploads that announce 100 kB and send 2 bytes; meanwhile GET /healthz
+    and / on fresh connections (5 s timeout each). Latencies in ms; a timeout or error counts
+    as a failure and as 5,000 ms."""
+    import socket
+
+    host, port = url.removeprefix("http://").split(":")
+    held = []
+    for _ in range(sockets):
+        s = socket.create_connection((host, int(port)), timeout=5)
+        s.sendall(b"POST /quiz/practice HTTP/1.1\r\nHost: " + host.encode() +
+                  b"\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: 100000\r\n\r\nab")
+        held.append(s)
+    times: list[float] = []
+    failures = 0
+    end = time.monotonic() + hold
+    try:
+        while time.monotonic() < end:
+            for path in ("/healthz", "/"):
+                t0 = time.monotonic()
+                try:
+                    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+                    conn.request("GET", path)
+                    ok = conn.getresponse().status == 200
+                    conn.close()
+                except OSError:
+                    ok = False
+                times.append((time.monotonic() - t0) * 1000 if ok else 5000.0)
+                failures += not ok
+            time.sleep(0.1)
+    finally:
+        for s in held:
+            s.close()
+    times.sort()
+    return {"requests": len(times), "failures": failures,
+            "p50": statistics.median(times), "p99": times[min(len(times) - 1,
+                                                              int(len(times) * 0.99))],
+            "max": times[-1]}
+
+
+def compare_stacks(tool: str, args, env: dict[str, str]) -> list[str]:
+    """Each serving stack on its own fresh database, measured the same way in this run: the
+    compare page and the answer POST as ratios to the reference stack's /healthz (the first
+    one, gunicorn sync), p99, keep-alive, and /healthz while 8 stalled uploads are held."""
+    results = []
+    for stack in args.stacks:
+        try:
+            server = Server(workers=args.workers, env=env, stack=stack)
+            server.start()
+        except (RuntimeError, FileNotFoundError, subprocess.CalledProcessError) as exc:
+            server.stop()
+            results.append({"stack": stack, "error": str(exc).splitlines()[0]})
+            continue
+        try:
+            url, client = server.url, Client(server.url)
+            base = Row("/healthz", "/healthz", dict(ACCEPT), "baseline")
+            page = Row("compare (full)", "/compare", dict(ACCEPT))
+            for row in (base, page):
+                drive(tool, url, row, args, duration=1)
+            health = drive(tool, url, base, args)
+            compare = drive(tool, url, page, args)
+            answer = None
+            quiz = Client(url)
+            try:
+                start_practice(quiz)
+                needed = int(health["rps"] * 0.4 * args.duration * 1.15) + 200
+                pool, _ = build_answer_pool(server, quiz, needed)
+                cookie = {"Cookie": quiz.cookie_header()}
+                row = Row("answer", pool[0][0], {**ACCEPT, **cookie, "HX-Request": "true"},
+                          "answer", "POST")
+                answer = drive(tool, url, row, args, pool=pool)
+            except QuizSetupError as exc:
+                print(f"  {stack}: answer pool failed: {exc}", file=sys.stderr)
+            stall = stalled_uploads(url)
+            alive = keeps_alive(url)
+            ok = client.get("/healthz").status == 200
+            results.append({"stack": stack, "health": health, "compare": compare,
+                            "answer": answer, "stall": stall, "keepalive": alive,
+                            "alive_after": ok})
+            print(f"  stack {stack}: /healthz {health['rps']:.0f} req/s, compare "
+                  f"{compare['rps']:.0f}, stalled p99 {stall['p99']:.0f} ms", file=sys.stderr)
+        finally:
+            server.stop()
+    reference = next((r["health"]["rps"] for r in results if "health" in r), 0) or float("nan")
+    lines = [f"serving stacks ({args.workers} workers or processes where the stack has them, "
+             f"{8} threads where it has threads; ratios divide by the first stack's /healthz, "
+             f"{reference:.0f} req/s):", ""]
+    header = ("| stack | /healthz req/s | compare req/s (ratio) | compare p99 ms | "
+              "answer POST req/s (ratio) | answer p99 ms | keep-alive | "
+              "/healthz + / with 8 stalled uploads: p50 / p99 / max ms, failures |")
+    lines += [header, "|" + "---|" * 8]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['stack']} | not measured: {r['error']} |" + " |" * 6)
+            continue
+        h, c, a, st = r["health"], r["compare"], r["answer"], r["stall"]
+        answer_cells = (f"{a['rps']:.0f} ({a['rps'] / reference:.2f}) | {a['p99']:.1f}"
+                        if a else "- | -")
+        lines.append(
+            f"| {r['stack']} | {h['rps']:.0f} | {c['rps']:.0f} ({c['rps'] / reference:.2f}) | "
+            f"{c['p99']:.1f} | {answer_cells} | {'yes' if r['keepalive'] else 'no'} | "
+            f"{st['p50']:.0f} / {st['p99']:.0f} / {st['max']:.0f}, {st['failures']} of "
+            f"{st['requests']} |")
+    return lines
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -309,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-render-cache", action="store_true")
+    parser.add_argument("--stacks", nargs="*", default=list(STACKS), choices=STACKS,
+                        help="serving stacks to compare after the main table (none: skip)")
     args = parser.parse_args(argv)
 
     tool = args.tool
@@ -324,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now(dt.timezone.utc)
     load_before = os.getloadavg()[0]
 
-    with Server(workers=args.workers, env=env) as server:
+    with Server(workers=args.workers, env=env, stack=DEFAULT_STACK) as server:
         url = server.url
         client = Client(url)
         provider = first_link(client, "/", "/providers/", 2) or "/providers/aws"
@@ -406,13 +542,14 @@ def main(argv: list[str] | None = None) -> int:
                     Client(url), row.path, {k: v for k, v in row.headers.items()
                                             if k != "Accept-Encoding"})
 
+    stack_lines = compare_stacks(tool, args, env) if args.stacks else []
     load_after = os.getloadavg()[0]
     engine_line = quiz_engine_timing()
     base = rows[0].result["rps"]
     print()
     print(f"make bench — {started_at:%Y-%m-%d %H:%M} UTC — {machine()}")
     print(f"load tool: {tool_line}; {args.duration:g} s per endpoint after a 1 s warm-up; "
-          f"gunicorn {args.workers} sync workers; SQLite; render cache "
+          f"{DEFAULT_STACK} ({args.workers} workers, as make run); SQLite; render cache "
           f"{'OFF' if args.no_render_cache else 'on'}")
     print(f"1-minute load average: {load_before:.2f} before, {load_after:.2f} after (other "
           f"processes on the machine share the cores with the server and wrk)")
@@ -454,6 +591,10 @@ def main(argv: list[str] | None = None) -> int:
         if row.kind != "answer" and row.note:
             print(f"note: {row.name}: {row.note}")
     print(engine_line)
+    if stack_lines:
+        print()
+        print("\n".join(stack_lines))
+        print()
     print("targets: content pages >= 0.7 of the baseline, answer POST >= 0.4 (the quiz "
           "question GET has none: it is per learner, never cached). The bench never fails on "
           "a MISS.")

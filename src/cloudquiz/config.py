@@ -71,8 +71,8 @@ def env_int_default(name: str, default: int) -> int:
 
 
 def engine_options(url: str) -> dict[str, Any]:
-    """Pool options, and on PostgreSQL a statement timeout below the request timeout: a query
-    stuck behind a lock fails (503) before the server kills the worker."""
+    """Pool options, and on PostgreSQL a statement timeout: a query stuck behind a lock fails
+    (the styled 503) instead of holding a worker thread indefinitely."""
     options: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         timeout = env_int_default("DATABASE_STATEMENT_TIMEOUT_MS", 10_000)
@@ -87,7 +87,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(url),
         # A writer waits this long for SQLite's lock, then the learner gets the styled 503:
-        # well below the server's 30 s request timeout, so a held lock never kills a worker.
+        # a held lock never ties up a worker thread for longer, nor outlasts a proxy's patience.
         SQLITE_BUSY_TIMEOUT_MS=env_int_default("SQLITE_BUSY_TIMEOUT_MS", 5_000),
         SEED_DIR=os.environ.get("SEED_DIR") or default_seed_dir(),
         SESSION_COOKIE_HTTPONLY=True,

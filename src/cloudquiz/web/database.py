@@ -13,12 +13,12 @@ from .errors import render_error
 
 
 def _sqlite_pragmas(busy_ms: int) -> Callable[..., None]:
-    """SQLite tuned for several processes on one file (gunicorn workers, two app instances):
+    """SQLite tuned for several processes on one file (worker processes, two app instances):
     WAL lets readers run while one writer commits, ``synchronous=NORMAL`` is safe with WAL
     (a crash of the app loses nothing; only a power cut may undo the last commits), and the
     busy timeout (``SQLITE_BUSY_TIMEOUT_MS``, 5 s) makes a writer wait for the lock under
-    load, yet give up well before the server's request timeout: a lock held by someone else
-    then gives the styled 503, not a killed worker."""
+    load, yet give up after a few seconds: a lock held by someone else then gives the styled
+    503, not a worker thread stuck or a proxy timing out."""
 
     def on_connect(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
