@@ -17,7 +17,7 @@ export CHROMIUM_PATH
 HTMX_SRC := node_modules/htmx.org/dist/htmx.min.js
 HTMX_DST := src/cloudquiz/static/vendor/htmx.min.js
 
-.PHONY: help setup run serve db check test test-postgres chromium wrk bench load audit quiz-report clean
+.PHONY: help setup run serve db check test test-postgres chromium nginx wrk bench load audit quiz-report clean
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
@@ -74,6 +74,15 @@ serve:
 		--workers-kill-timeout 10 --respawn-failed-workers $(ACCESS_LOG) \
 		--factory cloudquiz:create_app
 
+# The nginx test puts deploy/nginx.conf in front of the app: Debian's nginx, installed like
+# Chromium when it is missing and we are root.
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then echo "nginx: $$(command -v nginx || echo /usr/sbin/nginx)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's nginx-light..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else echo "No nginx: install it (apt-get install nginx-light)." >&2; exit 1; fi
+
 chromium:
 	@if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium: $(CHROMIUM_PATH)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -93,7 +102,7 @@ check: setup
 	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc
 
-test: setup chromium
+test: setup chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc
 

@@ -112,6 +112,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Production plumbing (cloudquiz.web): trusted proxy hops for ProxyFix (0 = none),
         # the in-process render cache (None = on, except under TESTING).
         BEHIND_PROXY=env_int("BEHIND_PROXY"),
+        # Content pages are public: browsers reuse them CACHE_MAX_AGE s, shared caches (nginx,
+        # a CDN) CACHE_SHARED_MAX_AGE s, then revalidate by ETag (web.caching).
+        CACHE_MAX_AGE=env_int_default("CACHE_MAX_AGE", 60),
+        CACHE_SHARED_MAX_AGE=env_int_default("CACHE_SHARED_MAX_AGE", 300),
+        CACHE_STALE_WHILE_REVALIDATE=env_int_default("CACHE_STALE_WHILE_REVALIDATE", 60),
         RENDER_CACHE=env_optional_flag("RENDER_CACHE"),
     )
 

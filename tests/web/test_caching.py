@@ -55,17 +55,38 @@ def cached_app(seeded_db_file: Path, tmp_path: Path) -> Flask:
 # ----------------------------------------------------------------------------- ETag / 304
 
 
-def test_content_page_has_a_strong_etag_and_must_revalidate(client: FlaskClient) -> None:
+SHARED = "public, max-age=60, s-maxage=300, stale-while-revalidate=60"
+
+
+def vary(response) -> set[str]:
+    return {v.strip().lower() for v in response.headers.get("Vary", "").split(",") if v.strip()}
+
+
+def test_content_page_is_shareable_with_a_strong_etag(client: FlaskClient) -> None:
     response = client.get("/")
     etag = response.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
-    assert response.headers["Cache-Control"] == "no-cache"
-    assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == SHARED
+    assert {"hx-request", "hx-boosted", "hx-history-restore-request",
+            "accept-encoding"} <= vary(response)
+    assert "Set-Cookie" not in response.headers
     again = client.get("/", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.get_data() == b""
     assert again.headers["ETag"] == etag
-    assert again.headers["Cache-Control"] == "no-cache"
+    assert again.headers["Cache-Control"] == SHARED
+    assert vary(again) == vary(response)
+
+
+def test_cache_ages_are_configurable_down_to_revalidate_every_time(seeded_db_file: Path,
+                                                                   tmp_path: Path) -> None:
+    shutil.copy(seeded_db_file, tmp_path / "ages.db")
+    short = make_app(tmp_path / "ages.db", CACHE_MAX_AGE=5, CACHE_SHARED_MAX_AGE=30,
+                     CACHE_STALE_WHILE_REVALIDATE=0)
+    assert short.test_client().get("/compare").headers["Cache-Control"] == \
+        "public, max-age=5, s-maxage=30"
+    none = make_app(tmp_path / "ages.db", CACHE_MAX_AGE=0, CACHE_SHARED_MAX_AGE=0)
+    assert none.test_client().get("/compare").headers["Cache-Control"] == "no-cache"
 
 
 def test_every_content_page_revalidates_to_304(app: Flask) -> None:
@@ -74,7 +95,7 @@ def test_every_content_page_revalidates_to_304(app: Flask) -> None:
     assert len(urls) > 1
     for url in urls:
         first = client.get(url)
-        assert first.headers["Cache-Control"] == "no-cache", url
+        assert first.headers["Cache-Control"] == SHARED, url
         etag = first.headers["ETag"]
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
         head = client.head(url, headers={"If-None-Match": etag})
@@ -354,3 +375,11 @@ def test_if_none_match_star_never_turns_a_missing_page_into_a_304(client: FlaskC
         assert "Page not found" in response.get_data(as_text=True)
     existing = client.get("/providers/aws", headers={"If-None-Match": "*"})
     assert existing.status_code == 304 and not existing.data and existing.headers.get("ETag")
+
+
+def test_the_documented_nginx_configuration_is_the_tested_one() -> None:
+    from tests.support.paths import PROJECT_ROOT
+
+    shipped = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
+    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text()
+    assert "```nginx\n" + shipped + "```" in guide  # tests/web/test_nginx.py runs the file

@@ -10,8 +10,13 @@ therefore known *before* rendering: a hash of
 so a revalidation (``If-None-Match``) is answered 304 without running the view, and a page that is
 already in the render cache is served without rendering. The policy:
 
-- content page, 200, the view did not touch the session: ``Cache-Control: no-cache`` (browsers
-  keep it and revalidate every time) with the strong ETag;
+- content page, 200, the view did not touch the session and sets no cookie: ``public,
+  max-age=60, s-maxage=300, stale-while-revalidate=60`` (:func:`shared_policy`; the three ages
+  are ``CACHE_MAX_AGE``, ``CACHE_SHARED_MAX_AGE``, ``CACHE_STALE_WHILE_REVALIDATE``) with the
+  strong ETag and ``Vary`` on the htmx headers and ``Accept-Encoding``: a browser reuses the page
+  for a minute, a shared cache (nginx, a CDN) for five, and both then revalidate by ETag, so a
+  reseed reaches every reader within those ages (``CACHE_MAX_AGE=0`` and
+  ``CACHE_SHARED_MAX_AGE=0`` give "revalidate every time");
 - everything else that is not a static file (quiz, progress, error pages, POST responses,
   redirects, any page that read or wrote the session, e.g. one that renders a CSRF token):
   ``Cache-Control: no-store``.
@@ -39,13 +44,12 @@ from ..models import db
 from . import compression
 from .assets import build_id
 from .compression import ETAG_SUFFIXES
-from .htmx import wants_fragment
+from .htmx import VARY, wants_fragment
 
 CONTENT_BLUEPRINTS = frozenset({
     "pages", "providers", "services", "compare", "devops", "architectures", "learn", "search",
 })
 NEVER_CACHED_ENDPOINTS = frozenset({"pages.healthz"})
-REVALIDATE = "no-cache"
 NO_STORE = "no-store"
 # Headers a cached page must not replay: recomputed per response, or per user.
 MAX_CACHED_PAGE = 4 * 1024 * 1024  # larger bodies (none today) are rendered every time
@@ -100,6 +104,17 @@ def is_content_request() -> bool:
     return request.blueprint in CONTENT_BLUEPRINTS
 
 
+def shared_policy() -> str:
+    """``Cache-Control`` of a content page: public, for the browser and for shared caches."""
+    config = current_app.config
+    ages = (int(config.get("CACHE_MAX_AGE", 60)), int(config.get("CACHE_SHARED_MAX_AGE", 300)),
+            int(config.get("CACHE_STALE_WHILE_REVALIDATE", 60)))
+    if ages[0] <= 0 and ages[1] <= 0:
+        return "no-cache"
+    policy = f"public, max-age={ages[0]}, s-maxage={ages[1]}"
+    return policy + (f", stale-while-revalidate={ages[2]}" if ages[2] > 0 else "")
+
+
 def page_etag() -> str:
     """The strong ETag of the current content request (computed without rendering)."""
     parts = (content_version(), build_id(), request.url,
@@ -149,15 +164,15 @@ def after_request(response: Response) -> Response:
     tag = g.get("page_etag")
     state = g.get("page_cache")
     if tag is not None and state == "revalidated" and response.status_code == 304:
-        response.headers["Cache-Control"] = REVALIDATE
-        response.vary.update(("HX-Request", "Accept-Encoding"))
+        response.headers["Cache-Control"] = shared_policy()
+        response.vary.update((*VARY, "Accept-Encoding"))
         return response
-    if tag is not None and response.status_code == 200 and (
-            state == "hit" or not _session_touched()):
+    if tag is not None and response.status_code == 200 and "Set-Cookie" not in response.headers \
+            and (state == "hit" or not _session_touched()):
         if request.if_none_match.star_tag:  # the page exists, and any version will do
             response = Response(status=304)
-            response.vary.update(("HX-Request", "Accept-Encoding"))
-        response.headers["Cache-Control"] = REVALIDATE
+            response.vary.update((*VARY, "Accept-Encoding"))
+        response.headers["Cache-Control"] = shared_policy()
         response.set_etag(tag)
         if response.status_code == 304:
             return response

@@ -1,7 +1,8 @@
 """The one place that reads and writes HX-* headers.
 
 A fragment is returned only for an htmx request that is neither boosted nor a history restore;
-everything else gets the full page. Every response that can differ carries ``Vary: HX-Request``.
+everything else gets the full page. Every response that can differ carries ``Vary`` on those
+three headers (:data:`VARY`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from typing import Any
 
 from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
+
+# The request headers that decide between fragment and page: a cache (the browser's, nginx)
+# must keep a separate copy per combination, or a boosted click could get a bare fragment.
+VARY = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 
 
 def wants_fragment() -> bool:
@@ -29,7 +34,7 @@ def render_page(template: str, block: str | None = None, status: int = 200,
     else:
         body = render_template(template, **context)
     response = make_response(body, status)
-    response.vary.add("HX-Request")
+    response.vary.update(VARY)
     return response
 
 
@@ -59,5 +64,5 @@ def full_redirect(url: str) -> Response:
     else:
         response = make_response("", 303)
         response.headers["Location"] = url
-    response.vary.add("HX-Request")
+    response.vary.update(VARY)
     return response
