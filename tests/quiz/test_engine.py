@@ -525,6 +525,18 @@ def test_exam_follows_the_blueprint(snap: ContentSnapshot, facts: Facts, slug: s
                for q in engine.exam_questions(snap, random.Random(seed), slug))
 
 
+def test_exams_carry_multiple_response_items_like_the_real_ones(snap: ContentSnapshot) -> None:
+    for slug in ("aws-clf-c02", "aws-saa-c03", "gcp-cdl", "gcp-ace"):  # each offers several
+        seen = []
+        for seed in range(6):
+            qs = engine.exam_questions(snap, random.Random(seed), slug)
+            multi = {q.card_key for q in qs if q.multi}
+            assert 1 <= len(multi) <= len(qs) // 10 + 1, (slug, seed, len(multi))
+            assert len({q.card_key for q in qs}) == len(qs)
+            seen.append(frozenset(multi))
+        assert len(set(seen)) > 1, slug  # not the same multiple-response items every attempt
+
+
 def test_every_exam_domain_is_filled_without_a_repeat(snap: ContentSnapshot) -> None:
     for slug in snap.exams:
         for d in engine.exam_plan(snap, slug):

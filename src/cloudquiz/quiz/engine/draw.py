@@ -243,6 +243,10 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
     return counts
 
 
+# Real exams that allow multiple-response items carry about one in ten (SAA-C03-style items:
+# 12 % "choose two/three", /work/shared/facts/item-writing.md); an exam draws that many when
+# its pools hold them.
+MULTI_SHARE = 0.1
 _MULTI_ITEM = re.compile(r"\bmulti(?:ple)?[- ]?(?:response|select)", re.IGNORECASE)
 
 
@@ -337,7 +341,7 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
     counts = _apportion(exam.question_count, [d.weight for d in exam.domains])
     used: set[str] = set()
     families: set[str] = set()
-    result: list[Question] = []
+    drawn: list[tuple[str, list[tuple[int, str]], list[tuple[str, list[int]]]]] = []
     for domain, n, tasks in zip(exam.domains, counts, _domain_pools(index, exam, multi),
                                 strict=True):
         draws = [(tid, _Draw([ids])) for tid, ids in tasks if ids]
@@ -356,12 +360,50 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
                     progressed = True
             if not progressed:
                 break
+        drawn.append((domain.name, picked, tasks))
+    if multi:
+        _mix_in_multiple_response(drawn, specs, used, rng)
+    result: list[Question] = []
+    for name, picked, _ in drawn:
         for i, tid in picked:
-            q = _materialize(specs[i], rng, domain.name)
+            q = _materialize(specs[i], rng, name)
             if tid:
                 q.tags["task"] = tid
             result.append(q)
     rng.shuffle(result)
     return result
+
+
+def _mix_in_multiple_response(drawn: list[tuple[str, list[tuple[int, str]],
+                                                list[tuple[str, list[int]]]]],
+                              specs: Sequence[_Spec], used: set[str],
+                              rng: random.Random) -> None:
+    """Swap single-answer items for unused multiple-response items of the same domain (the
+    same task statement where possible) until :data:`MULTI_SHARE` of the exam is of that type,
+    or half of what the pools offer (attempts should differ): the domain counts and the
+    no-repeat rule stay as they were."""
+    total = sum(len(picked) for _, picked, _ in drawn)
+    offers = [(d, i, tid) for d, (_, _, tasks) in enumerate(drawn) for tid, ids in tasks
+              for i in ids if specs[i].choose > 1]
+    # at most half the multiple-response facts on offer, so attempts differ, and at least one
+    available = len({specs[i].card_key for _, i, _ in offers})
+    want = min(math.ceil(MULTI_SHARE * total), max(1, available // 2))
+    have = sum(specs[i].choose > 1 for _, picked, _ in drawn for i, _ in picked)
+    rng.shuffle(offers)
+    for d, i, tid in offers:
+        if have >= want:
+            break
+        if specs[i].card_key in used:
+            continue
+        picked = drawn[d][1]
+        singles = [k for k, (j, _) in enumerate(picked) if specs[j].choose == 1]
+        if not singles:
+            continue
+        same_task = [k for k in singles if picked[k][1] == tid]
+        k = rng.choice(same_task or singles)
+        used.discard(specs[picked[k][0]].card_key)
+        picked[k] = (i, tid)
+        used.add(specs[i].card_key)
+        have += 1
 
 

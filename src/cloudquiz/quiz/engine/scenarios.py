@@ -110,7 +110,11 @@ def _items_for(sc: Scenarios, group: DecisionGroupFact, provider: str, key: str
             kind = "scenario-multi" if multi else "scenario"
             ident_text = "+".join(ident)
             yield _spec(sc, kind=kind, item=f"{kind}:{group.slug}:{'+'.join(keys)}:{ident_text}",
-                        card=f"scenario:{group.slug}:{'+'.join(sorted(keys))}",
+                        # one card per fact: the key and the requirement the variant leads
+                        # with (variants start from a different one); a draw still prefers
+                        # a key not yet asked about (the family) before a second fact of it
+                        card=f"scenario:{group.slug}:{'+'.join(sorted(keys))}:"
+                             f"{chosen[0].facet.key}",
                         keys=keys, distractors=distractors, reqs=all_reqs, group=group.slug,
                         row=row, stem=stem, provider=provider, family=f"fact:{key}")
 
