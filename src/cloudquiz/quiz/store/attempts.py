@@ -5,9 +5,12 @@ Promises:
 * An attempt keeps a snapshot of every question (prompt, options, correct indexes, explanation),
   so reseeding the hub never rewrites history.
 * An answer is recorded exactly once, even under concurrent requests: the write is a conditional
-  ``UPDATE ... WHERE chosen IS NULL`` whose row count decides, and the attempt row is then
-  updated under the condition that it is still open and within its deadline, in the same
-  transaction. Whoever loses gets :class:`Conflict` and nothing changes.
+  ``UPDATE`` whose row count decides — ``WHERE chosen IS NULL`` in practice and review (one
+  answer per question), ``WHERE version = <the version the form was rendered from>`` in an
+  exam, where an answer can be changed or cleared until the exam is submitted and every write
+  bumps the version — and the attempt row is then updated under the condition that it is still
+  open and within its deadline, in the same transaction. Whoever loses (a concurrent request, a
+  stale or replayed form) gets :class:`Conflict` and nothing changes.
 * Answering is lean (docs/performance.md): the question page reads its attempt, its question and
   the attempt's tallies in one query, as plain values (:class:`AttemptState`,
   :class:`QuestionState`) that a commit does not expire; an answer (:func:`answer`) is one
@@ -42,12 +45,19 @@ PRACTICE_COUNTS = (10, 20, 30, 50)
 
 
 class Conflict(Exception):
-    """The action no longer applies (already answered, attempt finished, time is up)."""
+    """The action no longer applies (already answered, attempt finished, time is up, or the
+    form is stale: the answer changed since it was rendered)."""
 
-    def __init__(self, message: str, *, expired: bool = False) -> None:
+    def __init__(self, message: str, *, expired: bool = False, stale: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.expired = expired
+        self.stale = stale
+
+
+STALE = ("This answer changed after this page was loaded (in another tab, or by an earlier "
+         "submit of the same form), so this form was not applied: the newer answer is kept. "
+         "Open the question again to see it and change it if you want.")
 
 
 def get(public_id: str, lid: str | None) -> m.Attempt | None:
@@ -117,9 +127,15 @@ class _Statements:
         answer = {"chosen": p("v_chosen", type_=aq.c.chosen.type),
                   "is_correct": p("v_correct", type_=aq.c.is_correct.type),
                   "points": p("v_points", type_=aq.c.points.type),
-                  "answered_at": p("v_at", type_=aq.c.answered_at.type)}
-        self.answer_any_order = sa.update(aq).where(*unanswered).values(answer)
+                  "answered_at": p("v_at", type_=aq.c.answered_at.type),
+                  "version": aq.c.version + 1}
         self.answer_in_order = sa.update(aq).where(*unanswered, in_order).values(answer)
+        # Exams: any order, and a change or a clear applies only to the version it was made on.
+        current = (aq.c.id == p("b_question_id"), aq.c.version == p("b_version"))
+        self.answer_exam = sa.update(aq).where(*current).values(answer)
+        self.clear_exam = sa.update(aq).where(*current).values(
+            chosen=sa.null(), is_correct=sa.null(), points=0.0, answered_at=sa.null(),
+            version=aq.c.version + 1)
 
         # The attempt row orders answers against finishing (finish locks it too); its
         # RETURNING clause reads the tallies inside the transaction: nothing to read after it.
@@ -213,24 +229,31 @@ def is_expired(attempt: m.Attempt | AttemptState) -> bool:
 
 
 class Recorded(NamedTuple):
-    """What :func:`answer` wrote, the attempt's tallies right after it, and whether that answer
-    finished the attempt (the last question of a practice or review)."""
+    """What :func:`answer` (or :func:`clear`) wrote, the attempt's tallies right after it,
+    whether that answer finished the attempt (the last question of a practice or review), and
+    the question's new version (what the next form must carry)."""
 
     points: float
     correct: bool
     answered: int
     flagged: int
     finished: bool
+    version: int = 0
 
 
 def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
-           chosen: Sequence[int]) -> Recorded:
+           chosen: Sequence[int], *, version: int | None = None) -> Recorded:
     """Record ``chosen`` for ``question`` exactly once, in one transaction, move the question's
     Leitner card, and finish a practice or review attempt whose last question this was.
 
+    In an exam the answer may replace an earlier one until the exam is submitted: ``version``
+    is the version of the question the form was rendered from, and the write applies only if
+    the question still has it (so a stale or replayed form never overwrites a newer answer).
+
     Raises :class:`Conflict` (and changes nothing, except closing an attempt whose time is up)
-    when the question was already answered, an earlier one is unanswered in an in-order mode,
-    the attempt is finished, or its deadline has passed.
+    when the question was already answered (practice, review), an earlier one is unanswered in
+    an in-order mode, the form is stale (exam), the attempt is finished, or its deadline has
+    passed.
 
     No commit before the first ``UPDATE``: SQLite (pysqlite) opens the transaction at the first
     write, so that write is what takes the write lock (others wait for it instead of failing),
@@ -244,23 +267,67 @@ def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
     correct = points >= question_max(question, scoring) and points > 0
     at = clock.now()
     sql = _sql()
+    exam = attempt.mode == "exam"
+    params = {"b_question_id": question.id, "v_chosen": chosen_list, "v_correct": correct,
+              "v_points": points, "v_at": at}
+    if exam:
+        _check_version(question, version)
+        statement = sql.answer_exam
+        params["b_version"] = question.version
+        delta = points - float(question.points or 0.0)  # the row is still at that version
+    else:
+        statement = sql.answer_in_order
+        params.update(b_attempt_id=attempt.id, b_position=question.position)
+        delta = points
+    tallies = _write(attempt, question, statement, params, delta, at)
+    review.update_card(attempt, question, correct, at)
+    db.session.commit()
+    answered, flagged = int(tallies[0]), int(tallies[1])
+    return Recorded(points, correct, answered, flagged, _finish_if_complete(attempt, answered),
+                    int(question.version) + 1)
+
+
+def clear(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
+          *, version: int | None) -> Recorded:
+    """Clear the answer of an exam question (until the exam is submitted), under the same
+    version rule as changing it. Practice and review answers are final: :class:`Conflict`."""
+    if attempt.mode != "exam":
+        raise Conflict("Practice and review answers are final once checked.")
+    _check_version(question, version)
+    at = clock.now()
+    tallies = _write(attempt, question, _sql().clear_exam,
+                     {"b_question_id": question.id, "b_version": question.version},
+                     -float(question.points or 0.0), at)
+    db.session.commit()
+    return Recorded(0.0, False, int(tallies[0]), int(tallies[1]), False,
+                    int(question.version) + 1)
+
+
+def _check_version(question: m.AttemptQuestion | QuestionState, version: int | None) -> None:
+    """The form's version against the question as just read: an older (or made-up) one is a
+    stale form, refused before anything is written."""
+    if version is None or version != question.version:
+        raise Conflict(STALE, stale=True)
+
+
+def _write(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
+           statement: Any, params: dict[str, Any], delta: float, at: dt.datetime) -> Any:
+    """The conditional write of the question, then the attempt's points and tallies, in the
+    answer's transaction; :class:`Conflict` (rolled back) when either finds nothing to update.
+    Returns the attempt's (answered, flagged) counts right after the write."""
+    sql = _sql()
     # Core statements on the session's connection (same transaction; skips the ORM layer).
     conn = db.session.connection()
-    result = conn.execute(
-        sql.answer_any_order if attempt.mode == "exam" else sql.answer_in_order,
-        {"b_question_id": question.id, "b_attempt_id": attempt.id,
-         "b_position": question.position,
-         "v_chosen": chosen_list, "v_correct": correct, "v_points": points, "v_at": at})
-    if result.rowcount != 1:
+    if conn.execute(statement, params).rowcount != 1:
         db.session.rollback()
+        if attempt.mode == "exam":
+            raise Conflict(STALE, stale=True)
         aq = m.AttemptQuestion.__table__
         if db.session.scalar(sa.select(aq.c.chosen).where(aq.c.id == question.id)) is not None:
             raise Conflict("You already answered this question; your first answer counts.")
-        if attempt.mode != "exam":
-            raise Conflict("Answer the questions in order: an earlier question is still open.")
-        raise Conflict("This answer could not be recorded; reload the question and try again.")
+        raise Conflict("Answer the questions in order: an earlier question is still open.")
     tallies = conn.execute(
-        sql.add_points, {"b_attempt_id": attempt.id, "b_now": at, "v_points": points}).first()
+        sql.add_points, {"b_attempt_id": attempt.id, "b_now": at, "v_points": delta}).first()
     if tallies is None:
         db.session.rollback()
         ma = m.Attempt.__table__
@@ -272,10 +339,7 @@ def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
                            "recorded. The exam is closed and scored with the answers given "
                            "in time.", expired=True)
         raise Conflict("This attempt is finished; answers can no longer be changed.")
-    review.update_card(attempt, question, correct, at)
-    db.session.commit()
-    answered, flagged = int(tallies[0]), int(tallies[1])
-    return Recorded(points, correct, answered, flagged, _finish_if_complete(attempt, answered))
+    return tallies
 
 
 def flag(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,

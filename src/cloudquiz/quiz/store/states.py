@@ -53,6 +53,7 @@ class QuestionState:
     is_correct: bool | None
     points: float
     flagged: bool
+    version: int = 0  # bumped by every write of the answer; forms carry it (stale = 409)
 
 
 @dataclass(frozen=True, slots=True)
