@@ -351,8 +351,8 @@ def test_htmx_answer_fragment_counts_answers_and_flags_after_the_write(
 def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
         app: Flask, client: FlaskClient, hx: HtmxClient, exam: str | None) -> None:
     """One read (attempt + question), the content version, the conditional UPDATE of the
-    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a mistake;
-    one commit; never all 65 questions of an exam."""
+    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a practice
+    mistake; one commit; never all 65 questions of an exam."""
     pid = start_exam(client, exam) if exam else start_practice(client)
     rows = questions(app, pid)
     client.get(f"/quiz/attempts/{pid}/1")  # site texts: read once per content version and app
@@ -362,14 +362,16 @@ def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
                                data={"choice": choice, "version": "0"})
         assert response.status_code == 200
         assert log.commits == 1, log.statements
-        expected = 4 if n == 1 else 5  # a mistake also puts the card in box 1
+        # A practice mistake also puts the card in box 1; an exam's waits for its submission.
+        upsert = n == 2 and exam is None
+        expected = 5 if upsert else 4
         assert len(log.statements) == expected, log.statements
         reads = [st for st in log.statements if st.startswith("SELECT")]
         assert len(reads) == 2 and "content_meta" in reads[1]
         assert all("attempt_question.position = ?" in st or "content_meta" in st
                    for st in reads)
         assert [st.split()[0] for st in log.statements[2:]] == (
-            ["UPDATE", "UPDATE"] + ([] if n == 1 else ["INSERT"]))
+            ["UPDATE", "UPDATE"] + (["INSERT"] if upsert else []))
     assert {q.position: q.chosen is not None for q in questions(app, pid)[:3]} == {
         1: True, 2: True, 3: False}
     with QueryCounter(app) as log:
@@ -847,6 +849,138 @@ def test_practice_answers_stay_final_and_cannot_be_cleared(
     assert response.status_code == 409 and "final" in page_text(response.get_data(as_text=True))
     assert answer(client, pid, 1, right(q)).status_code == 409
     assert questions(app, pid)[0].chosen == sorted(int(c) for c in wrong(q))
+
+
+# ----------------------------------------------------------------------------- running exams
+
+
+def progress_figures(client: FlaskClient) -> dict[str, str]:
+    """What /progress says about accuracy: the summary figures, the three accuracy tables and
+    the weakest areas, as a reader sees them."""
+    html = client.get("/progress").get_data(as_text=True)
+    tree = Html(html).tree
+    part = {name: " ".join((n.text(separator=" ") for n in tree.css(css)))
+            for name, css in (("figures", "dl.summary-figures"), ("accuracy", ".tally-grid"),
+                              ("weak", ".weak-list"))}
+    part["figures"] = re.sub(r"^\s*Attempts\s+\d+", "", part["figures"])  # it exists, sure
+    return {k: re.sub(r"\s+", " ", v).strip() for k, v in part.items()}
+
+
+def due_now(client: FlaskClient) -> int:
+    text = page_text(client.get("/quiz").get_data(as_text=True))
+    return int(re.search(r"(\d+) due now", text).group(1))
+
+
+def test_a_running_exam_reaches_progress_and_the_review_queue_only_when_submitted(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_practice(client)
+    for q in questions(app, pid):
+        answer(client, pid, q.position, wrong(q) if q.position <= 2 else right(q))
+    before = progress_figures(client)
+    assert "Questions answered 10" in before["figures"] and "Accuracy 80%" in before["figures"]
+    assert due_now(client) == 2
+
+    exam = start_exam(client, "aws-clf-c02")
+    rows = questions(app, exam)
+    for q in rows[:12]:
+        answer(client, exam, q.position, wrong(q))
+    answer(client, exam, 1, right(rows[0]))  # a changed answer, still unjudged
+    assert progress_figures(client) == before  # nothing of the running exam counts yet
+    page = page_text(client.get("/progress").get_data(as_text=True))
+    assert "1 exam in progress: its answers count here once submitted" in page
+    assert due_now(client) == 2
+    with app.app_context():
+        assert {c.card_key for c in db.session.scalars(sa.select(m.ReviewCard))} == {
+            q.card_key for q in questions(app, pid)[:2]}
+    review_pid = start_review(client)
+    assert {q.card_key for q in questions(app, review_pid)} == {
+        q.card_key for q in questions(app, pid)[:2]}
+
+    assert client.post(f"/quiz/attempts/{exam}/finish").status_code == 303
+    after = progress_figures(client)
+    assert "Questions answered 22" in after["figures"]  # 10 + the 12 answered in the exam
+    assert "Accuracy 41%" in after["figures"]  # (8 + 1) of 22
+    assert after["accuracy"] != before["accuracy"]
+    with app.app_context():  # the exam's 11 mistakes (its last answers) are review cards now
+        keys = {c.card_key for c in db.session.scalars(sa.select(m.ReviewCard))}
+    assert keys >= {q.card_key for q in rows[1:12]} and rows[0].card_key not in keys
+    assert due_now(client) == 13  # the practice's two (that review is unanswered) + 11
+
+
+def test_an_exam_that_ran_out_of_time_counts_once_closed(app: Flask, client: FlaskClient) -> None:
+    exam = start_exam(client, "gcp-cdl")
+    rows = questions(app, exam)
+    for q in rows[:3]:
+        answer(client, exam, q.position, wrong(q))
+    assert "Questions answered 0" in progress_figures(client)["figures"]
+    expire(app, exam)
+    assert "Questions answered 3" in progress_figures(client)["figures"]  # closed, counted
+    assert attempt_row(app, exam).finished_at is not None
+    assert due_now(client) == 3
+
+
+def test_review_never_draws_a_card_a_running_exam_asks(app: Flask, client: FlaskClient) -> None:
+    exam = start_exam(client, "azure-az-900")
+    asked = questions(app, exam)[0]
+    with client.session_transaction() as sess:
+        lid = sess["learner_id"]
+    with app.app_context():  # a mistake made before the exam began, on a question it asks
+        db.session.add(m.ReviewCard(learner_id=lid, card_key=asked.card_key, box=1,
+                                    due_on=store_clock.today(), snapshot=review._card_snapshot(
+                                        asked)))
+        db.session.commit()
+    text = page_text(client.get("/quiz").get_data(as_text=True))
+    assert "0 due now" in text and "1 held back until you submit your exam in progress" in text
+    response = client.post("/quiz/review")
+    assert response.status_code == 409 and "Nothing to review" in page_text(
+        response.get_data(as_text=True))
+    client.post(f"/quiz/attempts/{exam}/finish")
+    assert due_now(client) == 1
+    review_pid = start_review(client)
+    assert [q.card_key for q in questions(app, review_pid)] == [asked.card_key]
+
+
+def test_no_page_shows_the_right_answer_of_a_running_exams_question(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    practice = start_practice(client)  # started before the exam
+    prows = questions(app, practice)
+    exam = start_exam(client, "gcp-ace")
+    with app.app_context():  # the exam happens to ask practice question 2 too
+        db.session.execute(sa.update(m.AttemptQuestion).where(
+            m.AttemptQuestion.attempt_id == attempt_row(app, exam).id,
+            m.AttemptQuestion.position == 1).values(card_key=prows[1].card_key))
+        db.session.commit()
+    held = prows[1]
+    right_texts = [held.options[i] for i in held.correct]
+    answer(client, practice, 1, right(prows[0]))
+    assert 'data-outcome="correct"' in client.get(f"/quiz/attempts/{practice}/1").get_data(
+        as_text=True)  # not asked by the exam: feedback as usual
+    fragment = hx.post(f"/quiz/attempts/{practice}/2", data={"choice": wrong(held)})
+    for html in (fragment.get_data(as_text=True),
+                 client.get(f"/quiz/attempts/{practice}/2").get_data(as_text=True)):
+        panel = panel_of(html)
+        assert "data-correct" not in panel and "data-outcome" not in panel
+        assert "is-correct" not in panel and held.explanation not in unescape(panel)
+        assert "also in an exam you have not submitted yet" in page_text(panel)
+    for q in prows[2:]:
+        answer(client, practice, q.position, right(q))
+    results = client.get(f"/quiz/attempts/{practice}/results").get_data(as_text=True)
+    items = Html(results).tree.css(".answer-item")
+    hidden = [i for i in items if "data-held" in i.attributes]
+    assert len(hidden) == 1 and "Hidden for now" in hidden[0].text()
+    for text in right_texts:
+        if text not in [held.options[int(c)] for c in wrong(held)]:
+            assert text not in hidden[0].text()
+    # New practice never asks what the running exam asks.
+    exam_keys = {q.card_key for q in questions(app, exam)}
+    fresh = start_practice(client, count="50")
+    assert not {q.card_key for q in questions(app, fresh)} & exam_keys
+
+    client.post(f"/quiz/attempts/{exam}/finish")
+    results = client.get(f"/quiz/attempts/{practice}/results").get_data(as_text=True)
+    assert "data-held" not in results
+    html = client.get(f"/quiz/attempts/{practice}/2").get_data(as_text=True)
+    assert data_correct(unescape(html)) == right_texts
 
 
 # ----------------------------------------------------------------------------- review (Leitner)

@@ -413,8 +413,50 @@ def test_concurrent_answers_are_recorded_exactly_once_on_postgresql(pg_url: str)
         with app.app_context():
             attempt, q = load(lid, pid, 1)
             assert q.chosen == sorted(wrong) and attempt.score_points == 0
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ReviewCard)) == 1
+            cards = sa.select(sa.func.count()).select_from(m.ReviewCard)
+            assert db.session.scalar(cards) == 0  # an exam's mistakes wait for its end
             assert attempts.finish(attempt) and attempt.scaled_score == 100
+            assert db.session.scalar(cards) == 1
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_running_exam_holds_its_cards_back_on_postgresql(pg_url: str) -> None:
+    """The statements of the running-exam rules on PostgreSQL: the held flag in the answer's
+    RETURNING and the page's read, the queue's FILTERs, the batched upsert when it ends."""
+    from flask_migrate import upgrade
+
+    from cloudquiz import create_app
+    from cloudquiz.seeding import seed_database
+    from tests.support.app import SEED_DIR
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": pg_url, "SEED_DIR": str(SEED_DIR)})
+    with app.app_context():
+        upgrade()
+        seed_database(db.session, SEED_DIR)
+    try:
+        lid = make_learner(app)
+        practice = make_attempt(app, lid)
+        exam = make_attempt(app, lid, mode="exam", scoring="no_partial", minutes=60)
+        with app.app_context():  # same seed, same questions: the exam asks them all
+            attempt, q = load(lid, practice, 1)
+            wrong = [i for i in range(len(q.options)) if i not in q.correct][:len(q.correct)]
+            assert attempts.answer(attempt, q, wrong).held is True
+            state = attempts.question_state(practice, lid, 1)
+            assert state is not None and state[2] is not None and state[2].held
+            assert review.stats(lid) == review.QueueStats(held=1)
+            assert review.due_cards(lid) == []
+            exam_attempt, eq = load(lid, exam, 2)
+            attempts.answer(exam_attempt, eq, wrong if eq.card_key == q.card_key else [
+                i for i in range(len(eq.options)) if i not in eq.correct][:len(eq.correct)],
+                version=0)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ReviewCard)) == 1
+            assert attempts.finish(exam_attempt)
+            assert review.stats(lid).due == 2 and len(review.due_cards(lid)) == 2
+            assert attempts.question_state(practice, lid, 1)[2].held is False
     finally:
         with app.app_context():
             db.engine.dispose()

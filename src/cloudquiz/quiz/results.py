@@ -65,6 +65,9 @@ def results(public_id: str) -> Response:
     questions = attempts.questions_of(att)
     scoring = attempts.scoring_of(att)
     cfg = att.config or {}
+    # Questions another exam of this learner still asks: their right answers wait for it.
+    attempts.close_expired(att.learner_id)
+    held = attempts.held_cards(att.learner_id, except_attempt=att.id)
     mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
     mark_percent = None
     if att.mode == "exam" and mark is not None:
@@ -72,6 +75,7 @@ def results(public_id: str) -> Response:
         mark_percent = round(100 * (int(mark) - lo) / (hi - lo)) if hi > lo else None
     items = [{
         "q": q,
+        "held": q.card_key in held,
         "chosen_texts": [q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
         "correct_texts": [q.options[i] for i in q.correct],
         "max": attempts.question_max(q, scoring),
@@ -133,6 +137,7 @@ def _chart(history: list[m.Attempt]) -> list[ChartPoint]:
 def progress() -> Response:
     providers, categories = names()
     lid = identity.learner_id()
+    attempts.close_expired(lid)  # a timed-out exam counts from now on
     prog = progress_store.summary(lid, providers, categories, KIND_LABELS)
     weak = progress_store.weakest(prog)
     chart = _chart(prog.attempts)
@@ -153,4 +158,5 @@ def progress() -> Response:
         chart_w=CHART_W, chart_h=CHART_H, pad_l=CHART_PAD_L, pad_r=CHART_PAD_R,
         pad_t=CHART_PAD_T, pad_b=CHART_PAD_B,
         overall=percent_of(prog.total_correct, prog.total_answered),
+        running_exams=sum(1 for a in prog.attempts if a.mode == "exam" and a.finished_at is None),
     )

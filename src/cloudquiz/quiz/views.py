@@ -142,6 +142,7 @@ def index() -> Response:
 def _render_index(form: PracticeForm, providers: dict[str, str], categories: dict[str, str],
                   status: int = 200, error: str | None = None) -> Response:
     lid = identity.learner_id()
+    attempts.close_expired(lid)  # their answers and mistakes count from now on
     unfinished = []
     if lid is not None:
         unfinished = list(db.session.scalars(
@@ -165,6 +166,8 @@ def practice_submit() -> Response:
                              error="Some of the choices are not valid; check the form below.")
     seed = attempts.new_seed()
     snap = snapshot.get_snapshot()
+    # Never a question of a running exam: practice shows right answers at once.
+    held = attempts.held_cards(identity.learner_id())
     chosen_providers = list(form.providers.data or [])
     chosen_categories = list(form.categories.data or [])
     chosen_kinds = list(form.kinds.data or [])
@@ -172,7 +175,7 @@ def practice_submit() -> Response:
         questions = engine.practice_questions(
             snap, random.Random(seed), providers=frozenset(chosen_providers) or None,
             categories=frozenset(chosen_categories) or None, kinds=frozenset(chosen_kinds) or None,
-            count=form.count.data)
+            count=form.count.data, avoid=held)
     except (KeyError, ValueError):
         questions = []
     if not questions:
@@ -210,7 +213,8 @@ def exam_detail_submit(slug: str) -> Response:
     seed = attempts.new_seed()
     snap = snapshot.get_snapshot()
     try:
-        questions = engine.exam_questions(snap, random.Random(seed), slug)
+        questions = engine.exam_questions(snap, random.Random(seed), slug,
+                                          avoid=attempts.held_cards(identity.learner_id()))
     except KeyError:
         abort(404, f"There is no exam simulation called “{slug}”.")
     if not questions:
@@ -235,6 +239,7 @@ def exam_detail_submit(slug: str) -> Response:
 @bp.post("/quiz/review")
 def review_submit() -> Response:
     lid = identity.ensure_learner()
+    attempts.close_expired(lid)  # a timed-out exam's mistakes are due now
     cards = review.due_cards(lid)
     if not cards:
         db.session.commit()
@@ -293,8 +298,11 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
     the saved answer while the question can still be answered or changed."""
     is_exam = att.mode == "exam"
     finished = att.finished_at is not None
-    # Practice and review show the answer once given; an exam only once it is finished.
+    # Practice and review show the answer once given; an exam only once it is finished; none
+    # while another exam of this learner that asks the same question is still running.
     show_feedback = finished or (q.chosen is not None and not is_exam)
+    held = show_feedback and counts.held
+    show_feedback = show_feedback and not held
     # An exam answer can change until the exam is submitted; practice takes one answer.
     editable = not finished and (is_exam or q.chosen is None)
     saved = tuple(q.chosen) if q.chosen is not None else ()
@@ -320,6 +328,7 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
         "quiz/question.html", "question_panel", status=status, attempt=att, q=q,
         options=options, total=total, answered=counts.answered, flagged_count=counts.flagged,
         is_exam=is_exam, finished=finished, show_feedback=show_feedback, editable=editable,
+        held=held,
         unsaved=unsaved, back_link=back_link,
         input_type="checkbox" if correct_count > 1 else "radio",
         choose=choose_label(correct_count) if correct_count > 1 else "",
@@ -417,7 +426,7 @@ def answer_submit(public_id: str, n: int) -> Response:
     else:
         q = dataclasses.replace(q, chosen=list(chosen), is_correct=done.correct,
                                 points=done.points, version=done.version)
-        counts = attempts.Tallies(done.answered, done.flagged)
+        counts = attempts.Tallies(done.answered, done.flagged, held=done.held)
     return _panel(att, q, counts)
 
 

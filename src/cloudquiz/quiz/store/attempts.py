@@ -18,6 +18,10 @@ Promises:
   one commit, plus the finishing of a practice or review whose last question it was.
 * Finishing is the same kind of conditional update (``WHERE finished_at IS NULL``), so an attempt
   is scored once, with exactly the answers recorded before it closed.
+* Nothing leaks from a running exam: its answers move no Leitner card until it is finished
+  (then its mistakes do, in the finishing transaction); :func:`held_cards` names the cards of a
+  learner's running exams so new attempts avoid them, and the question pages read, with the
+  question, whether its right answer must stay hidden because a running exam asks it too.
 
 Every function takes the learner id (``lid``) or an attempt already looked up with it; nothing
 here reads the session.
@@ -108,10 +112,26 @@ class _Statements:
 
         columns = [ma.c[name] for name in _ATTEMPT_FIELDS]
         columns += [aq.c[name].label(f"q_{name}") for name in _QUESTION_FIELDS]
+        # Is the question's card in another running exam of this learner? (Not asked of a
+        # running exam's own pages: they show no right answer anyway.)
+        held_a, held_q = ma.alias("held_attempt"), aq.alias("held_question")
+
+        def held_by_running_exam(learner: Any, card_key: Any, attempt_id: Any) -> Any:
+            # No join: RETURNING renders column names unqualified, so each level of the
+            # subquery reads one table.
+            running = sa.select(held_a.c.id).where(
+                held_a.c.learner_id == learner, held_a.c.mode == "exam",
+                held_a.c.finished_at.is_(None), held_a.c.id != attempt_id)
+            return sa.exists(sa.select(held_q.c.id).where(
+                held_q.c.attempt_id.in_(running), held_q.c.card_key == card_key))
+
+        running_exam = sa.and_(ma.c.mode == "exam", ma.c.finished_at.is_(None))
         tallies = [tally(sa.func.count(other.c.chosen)).label("t_answered"),
                    tally(sa.func.count(), other.c.flagged.is_(True)).label("t_flagged"),
                    tally(sa.func.min(other.c.position), other.c.chosen.is_(None))
-                   .label("t_first_open")]
+                   .label("t_first_open"),
+                   sa.case((running_exam, sa.false()), else_=held_by_running_exam(
+                       ma.c.learner_id, aq.c.card_key, ma.c.id)).label("t_held")]
         joined = ma.outerjoin(aq, sa.and_(aq.c.attempt_id == ma.c.id,
                                           aq.c.position == p("b_position")))
         mine = (ma.c.public_id == p("b_public_id"), ma.c.learner_id == p("b_learner_id"))
@@ -151,6 +171,10 @@ class _Statements:
             .values(score_points=ma.c.score_points + p("v_points", type_=ma.c.score_points.type))
             .returning(of_attempt(sa.func.count(other.c.chosen)),
                        of_attempt(sa.func.count(), other.c.flagged.is_(True))))
+        # Practice and review show the right answer with the answer, unless a running exam
+        # asks the same question: the RETURNING clause says so, still without a read after.
+        self.add_points_held = self.add_points.returning(held_by_running_exam(
+            p("b_learner_id"), p("b_card_key"), p("b_attempt_id")))
 
 
 @functools.cache
@@ -177,7 +201,8 @@ def question_state(public_id: str, lid: str | None, position: int, *, tallies: b
     a, q = len(_ATTEMPT_FIELDS), len(_ATTEMPT_FIELDS) + len(_QUESTION_FIELDS)
     attempt = AttemptState(*row[:a])
     question = QuestionState(*row[a:q]) if row[a] is not None else None
-    counts = Tallies(int(row[q] or 0), int(row[q + 1] or 0), row[q + 2]) if tallies else None
+    counts = (Tallies(int(row[q] or 0), int(row[q + 1] or 0), row[q + 2], bool(row[q + 3]))
+              if tallies else None)
     return attempt, question, counts
 
 
@@ -230,8 +255,9 @@ def is_expired(attempt: m.Attempt | AttemptState) -> bool:
 
 class Recorded(NamedTuple):
     """What :func:`answer` (or :func:`clear`) wrote, the attempt's tallies right after it,
-    whether that answer finished the attempt (the last question of a practice or review), and
-    the question's new version (what the next form must carry)."""
+    whether that answer finished the attempt (the last question of a practice or review), the
+    question's new version (what the next form must carry), and whether its right answer must
+    stay hidden because a running exam asks the same question."""
 
     points: float
     correct: bool
@@ -239,6 +265,7 @@ class Recorded(NamedTuple):
     flagged: int
     finished: bool
     version: int = 0
+    held: bool = False
 
 
 def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
@@ -261,6 +288,7 @@ def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
     the tables (not ORM instances) keep the commit from expiring anything the panel renders.
     """
     scoring = scoring_of(attempt)
+    new_version = int(question.version) + 1  # read now: a commit expires an ORM instance
     chosen_list = sorted({int(c) for c in chosen})
     points, _max = engine.score(tuple(question.correct), tuple(chosen_list), scoring)
     points = float(points)
@@ -280,11 +308,13 @@ def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
         params.update(b_attempt_id=attempt.id, b_position=question.position)
         delta = points
     tallies = _write(attempt, question, statement, params, delta, at)
-    review.update_card(attempt, question, correct, at)
+    if not exam:  # an exam's mistakes reach the review queue when it is submitted (finish)
+        review.update_card(attempt, question, correct, at)
     db.session.commit()
     answered, flagged = int(tallies[0]), int(tallies[1])
+    held = bool(tallies[2]) if len(tallies) > 2 else False
     return Recorded(points, correct, answered, flagged, _finish_if_complete(attempt, answered),
-                    int(question.version) + 1)
+                    new_version, held)
 
 
 def clear(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
@@ -294,13 +324,13 @@ def clear(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Quest
     if attempt.mode != "exam":
         raise Conflict("Practice and review answers are final once checked.")
     _check_version(question, version)
+    new_version = int(question.version) + 1
     at = clock.now()
     tallies = _write(attempt, question, _sql().clear_exam,
                      {"b_question_id": question.id, "b_version": question.version},
                      -float(question.points or 0.0), at)
     db.session.commit()
-    return Recorded(0.0, False, int(tallies[0]), int(tallies[1]), False,
-                    int(question.version) + 1)
+    return Recorded(0.0, False, int(tallies[0]), int(tallies[1]), False, new_version)
 
 
 def _check_version(question: m.AttemptQuestion | QuestionState, version: int | None) -> None:
@@ -326,8 +356,13 @@ def _write(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
         if db.session.scalar(sa.select(aq.c.chosen).where(aq.c.id == question.id)) is not None:
             raise Conflict("You already answered this question; your first answer counts.")
         raise Conflict("Answer the questions in order: an earlier question is still open.")
-    tallies = conn.execute(
-        sql.add_points, {"b_attempt_id": attempt.id, "b_now": at, "v_points": delta}).first()
+    points = {"b_attempt_id": attempt.id, "b_now": at, "v_points": delta}
+    if attempt.mode == "exam":
+        tallies = conn.execute(sql.add_points, points).first()
+    else:
+        tallies = conn.execute(sql.add_points_held, {
+            **points, "b_learner_id": attempt.learner_id, "b_card_key": question.card_key}
+        ).first()
     if tallies is None:
         db.session.rollback()
         ma = m.Attempt.__table__
@@ -398,10 +433,37 @@ def finish(attempt: m.Attempt | AttemptState) -> bool:
         .values(score_points=points, scaled_score=scaled, passed=passed)
         .execution_options(synchronize_session=False)
     )
+    if attempt.mode == "exam":  # held back while it ran; in the same transaction as the score
+        review.record_mistakes(attempt, at)
     db.session.commit()
     if isinstance(attempt, m.Attempt):
         db.session.refresh(attempt)
     return True
+
+
+def held_cards(lid: str | None, *, except_attempt: int | None = None) -> frozenset[str]:
+    """The cards of this learner's exams still running (not finished), but ``except_attempt``:
+    new attempts avoid them and no page shows their right answers until those exams end."""
+    if lid is None:
+        return frozenset()
+    ma, aq = m.Attempt, m.AttemptQuestion
+    stmt = (sa.select(aq.card_key).join(ma, ma.id == aq.attempt_id)
+            .where(ma.learner_id == lid, ma.mode == "exam", ma.finished_at.is_(None)))
+    if except_attempt is not None:
+        stmt = stmt.where(ma.id != except_attempt)
+    return frozenset(db.session.scalars(stmt))
+
+
+def close_expired(lid: str | None) -> int:
+    """Close and score this learner's attempts whose time is up (one query when there are
+    none), so their answers count in progress and their mistakes reach the review queue."""
+    if lid is None:
+        return 0
+    ma = m.Attempt
+    expired = list(db.session.scalars(sa.select(ma).where(
+        ma.learner_id == lid, ma.finished_at.is_(None), ma.deadline.is_not(None),
+        ma.deadline <= clock.now())))
+    return sum(finish(a) for a in expired)
 
 
 def finish_if_expired(attempt: m.Attempt | AttemptState) -> bool:
