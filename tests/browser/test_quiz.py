@@ -221,6 +221,29 @@ def test_exam_pick_then_f_keeps_the_option_selected_and_enter_saves_it(
         assert q is not None and q.chosen is None and q.flagged
 
 
+def test_ending_a_practice_early_shows_the_rest_as_skipped(live_server, page: Page,
+                                                            screenshot_dir: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz")
+    tab_to(page, "button[data-start='practice']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/1$"))
+    for n in (1, 2):
+        choose(page)
+        page.keyboard.press("Enter")
+        expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+        if n == 1:
+            page.keyboard.press("n")
+            page.wait_for_function(
+                "() => Number(document.querySelector('#quiz-progress')?.value) === 2")
+    page.get_by_role("button", name="End now and see results").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    expect(page.locator("[data-skipped]")).to_contain_text("8 skipped")
+    assert page.locator(".answer-item .state-skipped").count() == 8
+    check_axe(page)
+    shoot(page, screenshot_dir, "results-ended-early")
+
+
 def test_tampered_answer_is_swapped_in_with_its_message(live_server, page: Page) -> None:
     page.goto(live_server.url + "/quiz")
     tab_to(page, "button[data-start='practice']")

@@ -268,9 +268,49 @@ def test_ending_a_practice_early_scores_what_was_answered(app: Flask, client: Fl
     assert response.status_code == 303 and response.headers["Location"].endswith("/results")
     attempt = attempt_row(app, pid)
     assert attempt.finished_at is not None and attempt.score_points == 1
-    html = client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True)
-    assert "10%" in html and "1 of 10 answered" in html
+    assert attempt.max_points == 1  # over the one answered question
+    text = page_text(client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True))
+    assert "100%" in text and "1 of 10 answered · 9 skipped" in text
     assert client.post(f"/quiz/attempts/{pid}/finish").status_code == 409
+
+
+def test_an_early_ended_practice_shows_skipped_questions_not_wrong_ones(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_practice(client)
+    rows = questions(app, pid)
+    for q, ok in zip(rows[:3], (True, True, False), strict=True):
+        answer(client, pid, q.position, right(q) if ok else wrong(q))
+    question_page = page_text(client.get(f"/quiz/attempts/{pid}/1").get_data(as_text=True))
+    assert "Questions not answered yet are skipped, not counted as wrong" in question_page
+    client.post(f"/quiz/attempts/{pid}/finish")
+
+    html = client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True)
+    text = page_text(html)
+    assert "67%" in text and "2 of 3 answered right" in text
+    assert "3 of 10 answered · 7 skipped" in text and "ended early, not scored" in text
+    items = Html(html).tree.css(".answer-item")
+    badges = [i.css_first(".badge").text() for i in items]
+    assert badges == ["Right", "Right", "Wrong"] + ["Skipped"] * 7
+    assert "Not answered" not in text
+    # The question page of a skipped question says so (and teaches the right answer).
+    skipped = client.get(f"/quiz/attempts/{pid}/5").get_data(as_text=True)
+    assert 'data-outcome="skipped"' in skipped and "Skipped: not answered" in page_text(skipped)
+    assert data_correct(unescape(skipped)) == [rows[4].options[i] for i in rows[4].correct]
+
+    # Progress counts the three answers only; the attempt's score is over them.
+    figures = progress_figures(client)["figures"]
+    assert "Questions answered 3" in figures and "Accuracy 67%" in figures
+    progress = page_text(client.get("/progress").get_data(as_text=True))
+    assert "3 / 10 67% (7 skipped)" in progress
+    assert "Attempt 1, Practice: 67%" in progress
+    assert due_now(client) == 1  # the one mistake; skipped questions are no mistakes
+
+    # Ended before any answer: no score at all, not 0 %.
+    empty = start_practice(client)
+    client.post(f"/quiz/attempts/{empty}/finish")
+    text = page_text(client.get(f"/quiz/attempts/{empty}/results").get_data(as_text=True))
+    assert "nothing answered" in text and "10 skipped" in text and "0%" not in text
+    assert attempt_row(app, empty).max_points == 0
 
 
 # ----------------------------------------------------------------------------- htmx

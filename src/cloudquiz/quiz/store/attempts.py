@@ -401,6 +401,10 @@ def flag(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Questi
 def finish(attempt: m.Attempt | AttemptState) -> bool:
     """Close and score the attempt once; False if it was already finished.
 
+    An exam is scored over all its questions (unanswered ones score 0, as in the real exams).
+    A practice or review ended early is scored over the questions answered: the others are
+    skipped, not wrong, so ``max_points`` becomes the answered questions' maximum.
+
     An ORM instance is refreshed; for an :class:`AttemptState`, read the attempt again."""
     db.session.commit()
     at = clock.now()
@@ -416,21 +420,31 @@ def finish(attempt: m.Attempt | AttemptState) -> bool:
             db.session.refresh(attempt)
         return False
     # The attempt row is now locked by this transaction: no answer can slip in while we score.
-    points = float(db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(m.AttemptQuestion.points), 0.0))
-        .where(m.AttemptQuestion.attempt_id == attempt.id)) or 0.0)
+    aq = m.AttemptQuestion
+    max_points = float(attempt.max_points)
+    if attempt.mode == "exam":
+        points = float(db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(aq.points), 0.0))
+            .where(aq.attempt_id == attempt.id)) or 0.0)
+    else:
+        scoring = scoring_of(attempt)
+        answered = db.session.execute(sa.select(aq.points, aq.correct).where(
+            aq.attempt_id == attempt.id, aq.chosen.is_not(None))).all()
+        points = float(sum(p for p, _ in answered))
+        max_points = float(sum(engine.score(tuple(c), tuple(c), scoring)[1]
+                               for _, c in answered))
     cfg = attempt.config or {}
     scaled: int | None = None
     passed: bool | None = None
     if attempt.mode == "exam":
         lo, hi = int(cfg.get("scale_min", 0)), int(cfg.get("scale_max", 1000))
-        scaled = (int(engine.scaled_score(points, attempt.max_points, lo, hi))
-                  if attempt.max_points > 0 else lo)
+        scaled = (int(engine.scaled_score(points, max_points, lo, hi))
+                  if max_points > 0 else lo)
         mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
         passed = scaled >= int(mark) if mark is not None else None
     db.session.execute(
         sa.update(ma).where(ma.id == attempt.id)
-        .values(score_points=points, scaled_score=scaled, passed=passed)
+        .values(score_points=points, max_points=max_points, scaled_score=scaled, passed=passed)
         .execution_options(synchronize_session=False)
     )
     if attempt.mode == "exam":  # held back while it ran; in the same transaction as the score
