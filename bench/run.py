@@ -239,8 +239,9 @@ def build_answer_pool(server: Server, client: Client, needed: int,
             i += batch
     rows = _unanswered(server)
     items = []
-    for public_id, position, n_correct in rows:
-        body = urlencode({"csrf_token": token,
+    for public_id, position, n_correct, version in rows:
+        # An exam answer carries the version its form shows (docs/quiz.md, integrity rules).
+        body = urlencode({"csrf_token": token, "version": str(version),
                           "choice": [str(k) for k in range(max(1, n_correct))]}, doseq=True)
         items.append((f"/quiz/attempts/{public_id}/{position}", body))
     return items, len(started)
@@ -257,16 +258,18 @@ def _open_questions(server: Server) -> int:
             "WHERE a.mode = 'exam' AND q.chosen IS NULL").fetchone()[0]
 
 
-def _unanswered(server: Server) -> list[tuple[str, int, int]]:
-    """(attempt public id, position, number of correct options) of every open exam question.
-    Read from the database only to send a well-formed answer (multiple-response questions
-    take exactly as many choices as they have right answers)."""
+def _unanswered(server: Server) -> list[tuple[str, int, int, int]]:
+    """(attempt public id, position, number of correct options, answer version) of every open
+    exam question. Read from the database only to send a well-formed answer (multiple-response
+    questions take exactly as many choices as they have right answers; the version is what the
+    question's form would carry)."""
     with _db(server) as conn:
         rows = conn.execute(
-            "SELECT a.public_id, q.position, q.correct FROM attempt_question q "
+            "SELECT a.public_id, q.position, q.correct, q.version FROM attempt_question q "
             "JOIN attempt a ON a.id = q.attempt_id WHERE a.mode = 'exam' AND q.chosen IS NULL "
             "ORDER BY q.position, a.id").fetchall()
-    return [(pid, pos, len(json.loads(correct))) for pid, pos, correct in rows]
+    return [(pid, pos, len(json.loads(correct)), version)
+            for pid, pos, correct, version in rows]
 
 
 def answered_count(server: Server) -> int:

@@ -131,13 +131,16 @@ def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
     assert total == 55
     for n in range(1, total + 1):
         assert position(page) == n
-        if n in (2, 5):
-            page.keyboard.press("f")  # flag first: the answer is final once saved
+        if n == 5:
+            page.keyboard.press("f")  # flag before choosing
             expect(page.locator("#question-panel .flag-badge")).to_be_visible()
         if n == 3:
             pass  # leave one unanswered: skip straight to the next question
         else:
             choose(page)
+            if n == 2:  # flag after choosing: the selection stays for Enter to save
+                page.keyboard.press("f")
+                expect(page.locator("#question-panel .flag-badge")).to_be_visible()
             page.keyboard.press("Enter")
             expect(page.locator("#question-panel .quiz-saved")).to_be_visible()
             assert page.locator("#question-panel [data-outcome]").count() == 0
@@ -165,6 +168,80 @@ def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
     expect(page.locator("svg.line-chart")).to_be_visible()
     check_axe(page)
     shoot(page, screenshot_dir, "progress")
+
+
+def test_exam_pick_then_f_keeps_the_option_selected_and_enter_saves_it(
+        live_server, live_app: Flask, page: Page, screenshot_dir: Path) -> None:
+    """The learner's report: pick an option, press F, and the selection must still be there
+    (Enter then saves it, no "Choose an answer"); a saved answer can then be changed."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz/exams/aws-clf-c02")
+    tab_to(page, "button[data-start='exam']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    public_id = page.url.rsplit("/", 2)[1]
+    page.evaluate("window.__marker = 1")
+    legend = page.locator("#question-panel legend").inner_text()
+    keys = ["1", "2"] if re.search(r"Choose two", legend) else ["2"]
+    for key in keys:
+        page.keyboard.press(key)
+    picked = [str(int(k) - 1) for k in keys]
+    page.keyboard.press("f")
+    expect(page.locator("#question-panel .flag-badge")).to_be_visible()
+    expect(page.locator("#question-panel [role='status']").first).to_contain_text("Flagged")
+    for value in picked:
+        expect(page.locator(f"#question-panel input[name='choice'][value='{value}']")).to_be_checked()
+    expect(page.locator("#question-panel .quiz-unsaved")).to_be_visible()
+    assert page.evaluate("document.activeElement.name") == "choice"
+    shoot(page, screenshot_dir, "exam-flagged-selection")
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-panel .quiz-saved")).to_be_visible()
+    expect(page.locator("#question-panel [role='alert']")).to_have_count(0)
+    for value in picked:
+        expect(page.locator(f"#question-panel input[name='choice'][value='{value}']")).to_be_checked()
+    assert page.evaluate("window.__marker") == 1, "flag or save caused a full page load"
+    with live_app.app_context():
+        q = db.session.scalar(sa.select(m.AttemptQuestion).join(m.Attempt).where(
+            m.Attempt.public_id == public_id, m.AttemptQuestion.position == 1))
+        assert q is not None and q.flagged and q.chosen == [int(v) for v in picked]
+    # Change the saved answer with the keyboard, then clear it with its button.
+    if len(keys) == 1:
+        page.keyboard.press("3")
+        page.keyboard.press("Enter")
+        expect(page.locator("#question-panel input[name='choice'][value='2']")).to_be_checked()
+        expect(page.locator("#question-panel .quiz-saved")).to_be_visible()
+    check_axe(page)
+    page.locator("#question-panel button[data-clear]").click()
+    expect(page.locator("#question-panel .quiz-notice")).to_contain_text("Answer cleared")
+    expect(page.locator("#question-panel input[name='choice']:checked")).to_have_count(0)
+    shoot(page, screenshot_dir, "exam-cleared")
+    with live_app.app_context():
+        q = db.session.scalar(sa.select(m.AttemptQuestion).join(m.Attempt).where(
+            m.Attempt.public_id == public_id, m.AttemptQuestion.position == 1))
+        assert q is not None and q.chosen is None and q.flagged
+
+
+def test_ending_a_practice_early_shows_the_rest_as_skipped(live_server, page: Page,
+                                                            screenshot_dir: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz")
+    tab_to(page, "button[data-start='practice']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/1$"))
+    for n in (1, 2):
+        choose(page)
+        page.keyboard.press("Enter")
+        expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+        if n == 1:
+            page.keyboard.press("n")
+            page.wait_for_function(
+                "() => Number(document.querySelector('#quiz-progress')?.value) === 2")
+    page.get_by_role("button", name="End now and see results").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    expect(page.locator("[data-skipped]")).to_contain_text("8 skipped")
+    assert page.locator(".answer-item .state-skipped").count() == 8
+    check_axe(page)
+    shoot(page, screenshot_dir, "results-ended-early")
 
 
 def test_tampered_answer_is_swapped_in_with_its_message(live_server, page: Page) -> None:

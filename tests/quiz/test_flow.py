@@ -19,7 +19,9 @@ from cloudquiz.quiz.store import clock as store_clock
 from cloudquiz.quiz.store import review
 from cloudquiz.quiz.types import KINDS
 from tests.support.app import HtmxClient, make_app
+from tests.support.html import Html, page_text
 from tests.support.queries import QueryCounter
+from tests.support.quiz import answer_form, press, submit
 
 EXAMS = ("aws-clf-c02", "aws-saa-c03", "azure-az-900", "azure-az-104", "gcp-cdl", "gcp-ace")
 
@@ -82,8 +84,22 @@ def expire(app: Flask, public_id: str, seconds: int = 1) -> None:
         db.session.commit()
 
 
-def answer(client: FlaskClient, public_id: str, n: int, choice: list[str], **kw):
-    return client.post(f"/quiz/attempts/{public_id}/{n}", data={"choice": choice}, **kw)
+def version_of(app: Flask, public_id: str, n: int) -> str:
+    """The answer version question ``n`` is at now: what its form would carry."""
+    with app.app_context():
+        version = db.session.scalar(
+            sa.select(m.AttemptQuestion.version).join(m.Attempt)
+            .where(m.Attempt.public_id == public_id, m.AttemptQuestion.position == n))
+    return str(version or 0)
+
+
+def answer(client: FlaskClient, public_id: str, n: int, choice: list[str],
+           version: str | None = None, **kw):
+    """Post an answer as the question's form would, with the version it is at now (exams)."""
+    if version is None:
+        version = version_of(client.application, public_id, n)
+    return client.post(f"/quiz/attempts/{public_id}/{n}",
+                       data={"choice": choice, "version": version}, **kw)
 
 
 def panel_of(html: str) -> str:
@@ -252,9 +268,49 @@ def test_ending_a_practice_early_scores_what_was_answered(app: Flask, client: Fl
     assert response.status_code == 303 and response.headers["Location"].endswith("/results")
     attempt = attempt_row(app, pid)
     assert attempt.finished_at is not None and attempt.score_points == 1
-    html = client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True)
-    assert "10%" in html and "1 of 10 answered" in html
+    assert attempt.max_points == 1  # over the one answered question
+    text = page_text(client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True))
+    assert "100%" in text and "1 of 10 answered · 9 skipped" in text
     assert client.post(f"/quiz/attempts/{pid}/finish").status_code == 409
+
+
+def test_an_early_ended_practice_shows_skipped_questions_not_wrong_ones(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_practice(client)
+    rows = questions(app, pid)
+    for q, ok in zip(rows[:3], (True, True, False), strict=True):
+        answer(client, pid, q.position, right(q) if ok else wrong(q))
+    question_page = page_text(client.get(f"/quiz/attempts/{pid}/1").get_data(as_text=True))
+    assert "Questions not answered yet are skipped, not counted as wrong" in question_page
+    client.post(f"/quiz/attempts/{pid}/finish")
+
+    html = client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True)
+    text = page_text(html)
+    assert "67%" in text and "2 of 3 answered right" in text
+    assert "3 of 10 answered · 7 skipped" in text and "ended early, not scored" in text
+    items = Html(html).tree.css(".answer-item")
+    badges = [i.css_first(".badge").text() for i in items]
+    assert badges == ["Right", "Right", "Wrong"] + ["Skipped"] * 7
+    assert "Not answered" not in text
+    # The question page of a skipped question says so (and teaches the right answer).
+    skipped = client.get(f"/quiz/attempts/{pid}/5").get_data(as_text=True)
+    assert 'data-outcome="skipped"' in skipped and "Skipped: not answered" in page_text(skipped)
+    assert data_correct(unescape(skipped)) == [rows[4].options[i] for i in rows[4].correct]
+
+    # Progress counts the three answers only; the attempt's score is over them.
+    figures = progress_figures(client)["figures"]
+    assert "Questions answered 3" in figures and "Accuracy 67%" in figures
+    progress = page_text(client.get("/progress").get_data(as_text=True))
+    assert "3 / 10 67% (7 skipped)" in progress
+    assert "Attempt 1, Practice: 67%" in progress
+    assert due_now(client) == 1  # the one mistake; skipped questions are no mistakes
+
+    # Ended before any answer: no score at all, not 0 %.
+    empty = start_practice(client)
+    client.post(f"/quiz/attempts/{empty}/finish")
+    text = page_text(client.get(f"/quiz/attempts/{empty}/results").get_data(as_text=True))
+    assert "nothing answered" in text and "10 skipped" in text and "0%" not in text
+    assert attempt_row(app, empty).max_points == 0
 
 
 # ----------------------------------------------------------------------------- htmx
@@ -321,8 +377,8 @@ def test_htmx_answer_fragment_counts_answers_and_flags_after_the_write(
     rows = questions(app, pid)
     answer(client, pid, 1, right(rows[0]))
     client.post(f"/quiz/attempts/{pid}/5/flag", data={"flagged": "1"})
-    body = hx.post(f"/quiz/attempts/{pid}/3", data={"choice": wrong(rows[2])}).get_data(
-        as_text=True)
+    body = hx.post(f"/quiz/attempts/{pid}/3", data={"choice": wrong(rows[2]), "version": "0"}
+                   ).get_data(as_text=True)
     assert "2 answered · 1 flagged" in body
     assert "Your answer is saved" in unescape(body)
     assert 'data-outcome' not in body  # exams: no feedback before the end
@@ -336,24 +392,27 @@ def test_htmx_answer_fragment_counts_answers_and_flags_after_the_write(
 def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
         app: Flask, client: FlaskClient, hx: HtmxClient, exam: str | None) -> None:
     """One read (attempt + question), the content version, the conditional UPDATE of the
-    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a mistake;
-    one commit; never all 65 questions of an exam."""
+    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a practice
+    mistake; one commit; never all 65 questions of an exam."""
     pid = start_exam(client, exam) if exam else start_practice(client)
     rows = questions(app, pid)
     client.get(f"/quiz/attempts/{pid}/1")  # site texts: read once per content version and app
     for n, choice in ((1, right(rows[0])), (2, wrong(rows[1]))):
         with QueryCounter(app) as log:
-            response = hx.post(f"/quiz/attempts/{pid}/{n}", data={"choice": choice})
+            response = hx.post(f"/quiz/attempts/{pid}/{n}",
+                               data={"choice": choice, "version": "0"})
         assert response.status_code == 200
         assert log.commits == 1, log.statements
-        expected = 4 if n == 1 else 5  # a mistake also puts the card in box 1
+        # A practice mistake also puts the card in box 1; an exam's waits for its submission.
+        upsert = n == 2 and exam is None
+        expected = 5 if upsert else 4
         assert len(log.statements) == expected, log.statements
         reads = [st for st in log.statements if st.startswith("SELECT")]
         assert len(reads) == 2 and "content_meta" in reads[1]
         assert all("attempt_question.position = ?" in st or "content_meta" in st
                    for st in reads)
         assert [st.split()[0] for st in log.statements[2:]] == (
-            ["UPDATE", "UPDATE"] + ([] if n == 1 else ["INSERT"]))
+            ["UPDATE", "UPDATE"] + (["INSERT"] if upsert else []))
     assert {q.position: q.chosen is not None for q in questions(app, pid)[:3]} == {
         1: True, 2: True, 3: False}
     with QueryCounter(app) as log:
@@ -416,7 +475,7 @@ def test_the_correct_answer_is_not_in_the_page_before_answering(
                        "<!--", "explanation"):
             assert marker not in panel, marker
         hidden = re.findall(r'<input type="hidden" name="([^"]+)"', panel)
-        assert set(hidden) <= {"csrf_token", "flagged"}
+        assert set(hidden) <= {"csrf_token", "version"}
         # Options differ only by index, text and the learner's own choice.
         shapes = {re.sub(r'value="\d+"|id="choice-\d+"|for="choice-\d+"|>[^<]*</label>|'
                          r' data-autofocus| is-chosen| checked', "", li)
@@ -635,6 +694,334 @@ def test_results_say_time_ran_out_only_when_it_did(app: Flask, client: FlaskClie
     assert client.post(f"/quiz/attempts/{pid}/finish").status_code == 303
     assert "Time ran out" not in client.get(f"/quiz/attempts/{pid}/results").get_data(
         as_text=True)
+
+
+# ----------------------------------------------------------------------------- exam answers
+
+
+HX = {"HX-Request": "true"}
+
+
+def checked(form) -> list[str]:
+    """The option values a form would send as it is (what the learner sees selected)."""
+    return sorted(v for k, v in form.fields if k == "choice")
+
+
+def page_form(html: str):
+    return next(f for f in Html(html).forms if f.method == "post" and f.choices)
+
+
+def test_an_exam_answer_can_be_changed_and_cleared_until_submit_and_the_last_one_counts(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "azure-az-900")
+    rows = questions(app, pid)
+    url1, url2 = f"/quiz/attempts/{pid}/1", f"/quiz/attempts/{pid}/2"
+    form = answer_form(client, url1)
+    assert dict(form.fields)["version"] == "0"
+    assert submit(client, url1, form, choice=wrong(rows[0])).status_code == 303
+
+    # The saved answer stays selected and can be changed: options enabled, Clear offered.
+    html = client.get(url1).get_data(as_text=True)
+    text = page_text(html)
+    assert "You can change or clear it until you submit the exam" in text
+    assert "Answers are final" not in text
+    assert not re.search(r"<fieldset[^>]*disabled", panel_of(html))
+    form = page_form(html)
+    assert checked(form) == sorted(wrong(rows[0])) and dict(form.fields)["version"] == "1"
+    assert {b.get("data-clear") is not None for b in form.buttons} == {True, False}
+    assert submit(client, url1, form, choice=right(rows[0])).status_code == 303
+    assert checked(answer_form(client, url1)) == sorted(right(rows[0]))
+
+    # Answered, then cleared: unanswered again.
+    submit(client, url2, answer_form(client, url2), choice=right(rows[1]))
+    response = press(client, url2, answer_form(client, url2), "data-clear")
+    assert response.status_code == 303 and response.headers["Location"] == url2
+    form = answer_form(client, url2)
+    assert checked(form) == [] and not [b for b in form.buttons if "data-clear" in b]
+    press(client, f"/quiz/attempts/{pid}/3", answer_form(client, f"/quiz/attempts/{pid}/3"),
+          "data-flag")
+    stored = questions(app, pid)
+    assert stored[0].chosen == sorted(int(c) for c in right(rows[0])) and stored[0].version == 2
+    assert stored[1].chosen is None and stored[1].version == 2 and stored[1].points == 0
+
+    review_page = page_text(client.get(f"/quiz/attempts/{pid}/review").get_data(as_text=True))
+    assert "1 answered" in review_page and "49 unanswered" in review_page
+    assert "1 flagged" in review_page
+    assert "change or clear its answer" in review_page
+
+    client.post(f"/quiz/attempts/{pid}/finish")
+    assert attempt_row(app, pid).score_points == 1  # the changed answer, right; the cleared: 0
+    results = page_text(client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True))
+    first, second = results.split("Every question", 1)[1].split("Your answer")[:2]
+    assert "Right" in first.split("1 /")[0]
+    assert "Not answered" in second
+    # Submitted: final. The question shows its result; a form from before is refused.
+    html = client.get(url1).get_data(as_text=True)
+    assert re.search(r"<fieldset[^>]*disabled", panel_of(html)) and "data-flag" not in html
+    assert press(client, url2, form, "data-flag").status_code == 409
+    assert submit(client, url2, form, choice=right(rows[1])).status_code == 409
+    assert questions(app, pid)[1].chosen is None
+
+
+def test_a_stale_exam_form_is_a_409_that_keeps_the_newer_answer_and_links_back(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "gcp-cdl")
+    q = questions(app, pid)[0]
+    url = f"/quiz/attempts/{pid}/1"
+    stale = answer_form(client, url)  # rendered at version 0, as in a second tab
+    assert submit(client, url, stale, choice=right(q)).status_code == 303
+    for headers in ({}, HX):
+        # The same form again (a replay), with another choice or the same one: refused.
+        for choice in (wrong(q), right(q)):
+            response = submit(client, url, stale, headers=headers, choice=choice)
+            assert response.status_code == 409, (headers, choice)
+            html = response.get_data(as_text=True)
+            text = page_text(html)
+            assert "changed after this page was loaded" in text
+            assert "the newer answer is kept" in text
+            assert re.search(rf'role="alert"[^>]*>[^<]*<a href="{url}">Open question 1 again', html)
+            assert checked(page_form(html)) == sorted(right(q))  # the page shows the newer one
+            assert ("<html" in html) == (not headers)
+    stored = questions(app, pid)[0]
+    assert stored.chosen == sorted(int(c) for c in right(q)) and stored.version == 1
+    assert attempt_row(app, pid).score_points == 1
+    # A made-up future version is just as stale.
+    assert answer(client, pid, 1, wrong(q), version="7").status_code == 409
+    # A Clear from a tab left open before the latest change does not clear the newer answer.
+    old_tab = answer_form(client, url)
+    assert submit(client, url, answer_form(client, url), choice=wrong(q)).status_code == 303
+    for headers in ({}, HX):
+        assert press(client, url, old_tab, "data-clear", headers=headers).status_code == 409
+    stored = questions(app, pid)[0]
+    assert stored.chosen == sorted(int(c) for c in wrong(q)) and stored.version == 2
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "1.5", "9" * 12])
+def test_an_exam_answer_without_a_readable_version_is_a_400(
+        app: Flask, client: FlaskClient, version: str | None) -> None:
+    pid = start_exam(client, "aws-clf-c02")
+    q = questions(app, pid)[0]
+    data = {"choice": right(q)} | ({} if version is None else {"version": version})
+    for headers in ({}, HX):
+        response = client.post(f"/quiz/attempts/{pid}/1", data=data, headers=headers)
+        assert response.status_code == 400
+        assert "no answer version" in page_text(response.get_data(as_text=True))
+    assert questions(app, pid)[0].chosen is None
+
+
+def test_flagging_keeps_the_selection_without_javascript(app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "aws-saa-c03")
+    q = questions(app, pid)[0]
+    url = f"/quiz/attempts/{pid}/1"
+    pick = right(q)
+    # Pick an option, then press "Flag for review" (a button of the answer form).
+    response = press(client, url, answer_form(client, url), "data-flag", choice=pick)
+    assert response.status_code == 303
+    back = response.headers["Location"]
+    assert back.startswith(url + "?")
+    html = client.get(back).get_data(as_text=True)
+    form = page_form(html)
+    assert checked(form) == sorted(pick)
+    text = page_text(html)
+    assert "Flagged for review" in text and "not saved yet" in text
+    stored = questions(app, pid)[0]
+    assert stored.flagged and stored.chosen is None  # a flag never saves or clears an answer
+    # Enter: the form as it is, selection kept, saves the answer.
+    assert submit(client, back, form).status_code == 303
+    assert questions(app, pid)[0].chosen == sorted(int(c) for c in pick)
+    # Unflag an answered question with another option picked: both stay as they are.
+    other = wrong(q)
+    response = press(client, url, answer_form(client, url), "data-flag", choice=other)
+    form = answer_form(client, response.headers["Location"])
+    assert checked(form) == sorted(other)
+    stored = questions(app, pid)[0]
+    assert not stored.flagged and stored.chosen == sorted(int(c) for c in pick)
+    # Unchanged selection: the plain question URL.
+    response = press(client, url, answer_form(client, url), "data-flag")
+    assert response.headers["Location"] == url
+
+
+def test_flagging_keeps_the_selection_with_htmx(app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "azure-az-104")
+    q = questions(app, pid)[0]
+    url = f"/quiz/attempts/{pid}/1"
+    pick = wrong(q)
+    response = press(client, url, answer_form(client, url), "data-flag", headers=HX,
+                     choice=pick)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="question-panel"')
+    form = page_form(body)
+    assert checked(form) == sorted(pick)
+    assert re.search(rf'value="{pick[0]}" id="choice-{pick[0]}" checked data-autofocus', body)
+    text = page_text(body)
+    assert "Flagged for review." in text and "not saved yet" in text
+    assert questions(app, pid)[0].chosen is None and questions(app, pid)[0].flagged
+    # The next key, Enter, submits that form: the selection is the answer.
+    saved = submit(client, url, form, headers=HX)
+    assert saved.status_code == 200 and "Your answer is saved" in page_text(
+        saved.get_data(as_text=True))
+    assert questions(app, pid)[0].chosen == sorted(int(c) for c in pick)
+
+
+@pytest.mark.parametrize("choice", [["x"], ["99"], ["0", "0"]])
+def test_a_flag_with_a_tampered_selection_is_a_400(
+        app: Flask, client: FlaskClient, choice: list[str]) -> None:
+    pid = start_exam(client, "gcp-ace")
+    url = f"/quiz/attempts/{pid}/1"
+    response = press(client, url, answer_form(client, url), "data-flag", choice=choice)
+    assert response.status_code == 400
+    assert not questions(app, pid)[0].flagged
+    assert client.get(f"{url}?choice={choice[0]}").status_code in (200, 400)
+    assert client.get(f"{url}?choice=99").status_code == 400
+
+
+def test_practice_answers_stay_final_and_cannot_be_cleared(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_practice(client)
+    q = questions(app, pid)[0]
+    url = f"/quiz/attempts/{pid}/1"
+    form = answer_form(client, url)
+    assert "version" not in dict(form.fields) and len(form.buttons) == 1  # "Check answer"
+    assert submit(client, url, form, choice=wrong(q)).status_code == 303
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(r"<fieldset[^>]*disabled", panel_of(html))  # feedback, no second try
+    response = client.post(f"{url}/clear", data={"version": "1"})
+    assert response.status_code == 409 and "final" in page_text(response.get_data(as_text=True))
+    assert answer(client, pid, 1, right(q)).status_code == 409
+    assert questions(app, pid)[0].chosen == sorted(int(c) for c in wrong(q))
+
+
+# ----------------------------------------------------------------------------- running exams
+
+
+def progress_figures(client: FlaskClient) -> dict[str, str]:
+    """What /progress says about accuracy: the summary figures, the three accuracy tables and
+    the weakest areas, as a reader sees them."""
+    html = client.get("/progress").get_data(as_text=True)
+    tree = Html(html).tree
+    part = {name: " ".join((n.text(separator=" ") for n in tree.css(css)))
+            for name, css in (("figures", "dl.summary-figures"), ("accuracy", ".tally-grid"),
+                              ("weak", ".weak-list"))}
+    part["figures"] = re.sub(r"^\s*Attempts\s+\d+", "", part["figures"])  # it exists, sure
+    return {k: re.sub(r"\s+", " ", v).strip() for k, v in part.items()}
+
+
+def due_now(client: FlaskClient) -> int:
+    text = page_text(client.get("/quiz").get_data(as_text=True))
+    return int(re.search(r"(\d+) due now", text).group(1))
+
+
+def test_a_running_exam_reaches_progress_and_the_review_queue_only_when_submitted(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_practice(client)
+    for q in questions(app, pid):
+        answer(client, pid, q.position, wrong(q) if q.position <= 2 else right(q))
+    before = progress_figures(client)
+    assert "Questions answered 10" in before["figures"] and "Accuracy 80%" in before["figures"]
+    assert due_now(client) == 2
+
+    exam = start_exam(client, "aws-clf-c02")
+    rows = questions(app, exam)
+    for q in rows[:12]:
+        answer(client, exam, q.position, wrong(q))
+    answer(client, exam, 1, right(rows[0]))  # a changed answer, still unjudged
+    assert progress_figures(client) == before  # nothing of the running exam counts yet
+    page = page_text(client.get("/progress").get_data(as_text=True))
+    assert "1 exam in progress: its answers count here once submitted" in page
+    assert due_now(client) == 2
+    with app.app_context():
+        assert {c.card_key for c in db.session.scalars(sa.select(m.ReviewCard))} == {
+            q.card_key for q in questions(app, pid)[:2]}
+    review_pid = start_review(client)
+    assert {q.card_key for q in questions(app, review_pid)} == {
+        q.card_key for q in questions(app, pid)[:2]}
+
+    assert client.post(f"/quiz/attempts/{exam}/finish").status_code == 303
+    after = progress_figures(client)
+    assert "Questions answered 22" in after["figures"]  # 10 + the 12 answered in the exam
+    assert "Accuracy 41%" in after["figures"]  # (8 + 1) of 22
+    assert after["accuracy"] != before["accuracy"]
+    with app.app_context():  # the exam's 11 mistakes (its last answers) are review cards now
+        keys = {c.card_key for c in db.session.scalars(sa.select(m.ReviewCard))}
+    assert keys >= {q.card_key for q in rows[1:12]} and rows[0].card_key not in keys
+    assert due_now(client) == 13  # the practice's two (that review is unanswered) + 11
+
+
+def test_an_exam_that_ran_out_of_time_counts_once_closed(app: Flask, client: FlaskClient) -> None:
+    exam = start_exam(client, "gcp-cdl")
+    rows = questions(app, exam)
+    for q in rows[:3]:
+        answer(client, exam, q.position, wrong(q))
+    assert "Questions answered 0" in progress_figures(client)["figures"]
+    expire(app, exam)
+    assert "Questions answered 3" in progress_figures(client)["figures"]  # closed, counted
+    assert attempt_row(app, exam).finished_at is not None
+    assert due_now(client) == 3
+
+
+def test_review_never_draws_a_card_a_running_exam_asks(app: Flask, client: FlaskClient) -> None:
+    exam = start_exam(client, "azure-az-900")
+    asked = questions(app, exam)[0]
+    with client.session_transaction() as sess:
+        lid = sess["learner_id"]
+    with app.app_context():  # a mistake made before the exam began, on a question it asks
+        db.session.add(m.ReviewCard(learner_id=lid, card_key=asked.card_key, box=1,
+                                    due_on=store_clock.today(), snapshot=review._card_snapshot(
+                                        asked)))
+        db.session.commit()
+    text = page_text(client.get("/quiz").get_data(as_text=True))
+    assert "0 due now" in text and "1 held back until you submit your exam in progress" in text
+    response = client.post("/quiz/review")
+    assert response.status_code == 409 and "Nothing to review" in page_text(
+        response.get_data(as_text=True))
+    client.post(f"/quiz/attempts/{exam}/finish")
+    assert due_now(client) == 1
+    review_pid = start_review(client)
+    assert [q.card_key for q in questions(app, review_pid)] == [asked.card_key]
+
+
+def test_no_page_shows_the_right_answer_of_a_running_exams_question(
+        app: Flask, client: FlaskClient, hx: HtmxClient) -> None:
+    practice = start_practice(client)  # started before the exam
+    prows = questions(app, practice)
+    exam = start_exam(client, "gcp-ace")
+    with app.app_context():  # the exam happens to ask practice question 2 too
+        db.session.execute(sa.update(m.AttemptQuestion).where(
+            m.AttemptQuestion.attempt_id == attempt_row(app, exam).id,
+            m.AttemptQuestion.position == 1).values(card_key=prows[1].card_key))
+        db.session.commit()
+    held = prows[1]
+    right_texts = [held.options[i] for i in held.correct]
+    answer(client, practice, 1, right(prows[0]))
+    assert 'data-outcome="correct"' in client.get(f"/quiz/attempts/{practice}/1").get_data(
+        as_text=True)  # not asked by the exam: feedback as usual
+    fragment = hx.post(f"/quiz/attempts/{practice}/2", data={"choice": wrong(held)})
+    for html in (fragment.get_data(as_text=True),
+                 client.get(f"/quiz/attempts/{practice}/2").get_data(as_text=True)):
+        panel = panel_of(html)
+        assert "data-correct" not in panel and "data-outcome" not in panel
+        assert "is-correct" not in panel and held.explanation not in unescape(panel)
+        assert "also in an exam you have not submitted yet" in page_text(panel)
+    for q in prows[2:]:
+        answer(client, practice, q.position, right(q))
+    results = client.get(f"/quiz/attempts/{practice}/results").get_data(as_text=True)
+    items = Html(results).tree.css(".answer-item")
+    hidden = [i for i in items if "data-held" in i.attributes]
+    assert len(hidden) == 1 and "Hidden for now" in hidden[0].text()
+    for text in right_texts:
+        if text not in [held.options[int(c)] for c in wrong(held)]:
+            assert text not in hidden[0].text()
+    # New practice never asks what the running exam asks.
+    exam_keys = {q.card_key for q in questions(app, exam)}
+    fresh = start_practice(client, count="50")
+    assert not {q.card_key for q in questions(app, fresh)} & exam_keys
+
+    client.post(f"/quiz/attempts/{exam}/finish")
+    results = client.get(f"/quiz/attempts/{practice}/results").get_data(as_text=True)
+    assert "data-held" not in results
+    html = client.get(f"/quiz/attempts/{practice}/2").get_data(as_text=True)
+    assert data_correct(unescape(html)) == right_texts
 
 
 # ----------------------------------------------------------------------------- review (Leitner)

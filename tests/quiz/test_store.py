@@ -146,7 +146,7 @@ def test_concurrent_answers_and_finish_keep_the_score_exact(app: Flask) -> None:
     def answer_job(n: int) -> Callable[[], object]:
         def run() -> object:
             attempt, question = load(lid, pid, n)
-            return attempts.answer(attempt, question, correct[n])
+            return attempts.answer(attempt, question, correct[n], version=0)
         return run
 
     def finish_job() -> object:
@@ -169,19 +169,50 @@ def test_concurrent_answers_and_finish_keep_the_score_exact(app: Flask) -> None:
         assert attempt.scaled_score == engine.scaled_score(recorded, THREADS, 100, 1000)
 
 
+def test_concurrent_changes_of_an_exam_answer_apply_exactly_once(app: Flask) -> None:
+    """Several tabs change the same saved exam answer at once, all from the same version: one
+    change wins, the others are stale; the score moves by that one change only."""
+    lid = make_learner(app)
+    pid = make_attempt(app, lid, mode="exam", count=3, scoring="no_partial", minutes=60)
+    with app.app_context():
+        attempt, q = load(lid, pid, 1)
+        wrong = [i for i in range(len(q.options)) if i not in q.correct][:len(q.correct)]
+        attempts.answer(attempt, q, wrong, version=0)
+        n_options, correct = len(q.options), list(q.correct)
+    choices = [correct if i % 2 else [(i + j) % n_options for j in range(len(correct))]
+               for i in range(THREADS)]
+    choices = [c if len(set(c)) == len(c) else correct for c in choices]
+
+    def job(choice: list[int]) -> Callable[[], object]:
+        def run() -> object:
+            attempt, question = load(lid, pid, 1)
+            return attempts.answer(attempt, question, choice, version=1)
+        return run
+
+    results = run_concurrently(app, [job(c) for c in choices])
+    winners = [r for r in results if isinstance(r, attempts.Recorded)]
+    stale = [r for r in results if isinstance(r, attempts.Conflict) and r.stale]
+    assert len(winners) == 1 and len(stale) == THREADS - 1, results
+    with app.app_context():
+        attempt, q = load(lid, pid, 1)
+        assert q.version == 2 and q.points == winners[0].points
+        assert attempt.score_points == winners[0].points  # the delta of one change, not more
+        assert attempts.finish(attempt) and attempt.score_points == winners[0].points
+
+
 def test_finishing_twice_scores_once(app: Flask) -> None:
     lid = make_learner(app)
     pid = make_attempt(app, lid, mode="exam", scoring="no_partial", minutes=10)
     with app.app_context():
         attempt, q = load(lid, pid, 1)
-        attempts.answer(attempt, q, list(q.correct))
+        attempts.answer(attempt, q, list(q.correct), version=q.version)
         assert attempts.finish(attempt) is True
         assert attempts.finish(attempt) is False
         assert attempt.score_points == 1 and attempt.scaled_score == engine.scaled_score(
             1, 10, 100, 1000)
         with pytest.raises(attempts.Conflict, match="finished"):
             _, q2 = load(lid, pid, 2)
-            attempts.answer(attempt, q2, list(q2.correct))
+            attempts.answer(attempt, q2, list(q2.correct), version=q2.version)
 
 
 def test_an_answer_after_the_deadline_closes_the_attempt(
@@ -190,12 +221,12 @@ def test_an_answer_after_the_deadline_closes_the_attempt(
     pid = make_attempt(app, lid, mode="exam", scoring="no_partial", minutes=30)
     with app.app_context():
         attempt, q = load(lid, pid, 1)
-        attempts.answer(attempt, q, list(q.correct))
+        attempts.answer(attempt, q, list(q.correct), version=q.version)
         later = attempt.deadline + dt.timedelta(seconds=1)
         monkeypatch.setattr(clock, "now", lambda: later)
         _, q2 = load(lid, pid, 2)
         with pytest.raises(attempts.Conflict) as info:
-            attempts.answer(attempt, q2, list(q2.correct))
+            attempts.answer(attempt, q2, list(q2.correct), version=q2.version)
         assert info.value.expired
         attempt, q2 = load(lid, pid, 2)
         assert q2.chosen is None
@@ -224,7 +255,8 @@ def test_the_last_answer_of_an_exam_leaves_it_open_for_review(app: Flask) -> Non
     with app.app_context():
         for n in (3, 1, 2):  # any order in an exam
             attempt, q = load(lid, pid, n)
-            assert attempts.answer(attempt, q, list(q.correct)).finished is False
+            assert attempts.answer(attempt, q, list(q.correct), version=q.version
+                                   ).finished is False
         attempt = attempts.get(pid, lid)
         assert attempt is not None and attempt.finished_at is None
 
@@ -370,8 +402,10 @@ def test_concurrent_answers_are_recorded_exactly_once_on_postgresql(pg_url: str)
             wrong = [i for i in range(len(q.options)) if i not in q.correct][:len(q.correct)]
 
         def job() -> object:
+            # Every request carries the version its form was rendered at (0, unanswered), even
+            # when it reads the question after another request has answered it.
             attempt, question = load(lid, pid, 1)
-            return attempts.answer(attempt, question, wrong)
+            return attempts.answer(attempt, question, wrong, version=0)
 
         results = run_concurrently(app, [job] * THREADS)
         assert sum(isinstance(r, tuple) for r in results) == 1, results
@@ -379,8 +413,50 @@ def test_concurrent_answers_are_recorded_exactly_once_on_postgresql(pg_url: str)
         with app.app_context():
             attempt, q = load(lid, pid, 1)
             assert q.chosen == sorted(wrong) and attempt.score_points == 0
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ReviewCard)) == 1
+            cards = sa.select(sa.func.count()).select_from(m.ReviewCard)
+            assert db.session.scalar(cards) == 0  # an exam's mistakes wait for its end
             assert attempts.finish(attempt) and attempt.scaled_score == 100
+            assert db.session.scalar(cards) == 1
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_running_exam_holds_its_cards_back_on_postgresql(pg_url: str) -> None:
+    """The statements of the running-exam rules on PostgreSQL: the held flag in the answer's
+    RETURNING and the page's read, the queue's FILTERs, the batched upsert when it ends."""
+    from flask_migrate import upgrade
+
+    from cloudquiz import create_app
+    from cloudquiz.seeding import seed_database
+    from tests.support.app import SEED_DIR
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": pg_url, "SEED_DIR": str(SEED_DIR)})
+    with app.app_context():
+        upgrade()
+        seed_database(db.session, SEED_DIR)
+    try:
+        lid = make_learner(app)
+        practice = make_attempt(app, lid)
+        exam = make_attempt(app, lid, mode="exam", scoring="no_partial", minutes=60)
+        with app.app_context():  # same seed, same questions: the exam asks them all
+            attempt, q = load(lid, practice, 1)
+            wrong = [i for i in range(len(q.options)) if i not in q.correct][:len(q.correct)]
+            assert attempts.answer(attempt, q, wrong).held is True
+            state = attempts.question_state(practice, lid, 1)
+            assert state is not None and state[2] is not None and state[2].held
+            assert review.stats(lid) == review.QueueStats(held=1)
+            assert review.due_cards(lid) == []
+            exam_attempt, eq = load(lid, exam, 2)
+            attempts.answer(exam_attempt, eq, wrong if eq.card_key == q.card_key else [
+                i for i in range(len(eq.options)) if i not in eq.correct][:len(eq.correct)],
+                version=0)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ReviewCard)) == 1
+            assert attempts.finish(exam_attempt)
+            assert review.stats(lid).due == 2 and len(review.due_cards(lid)) == 2
+            assert attempts.question_state(practice, lid, 1)[2].held is False
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -342,6 +342,53 @@ def test_migrations_build_the_schema_and_seed_loads_on_postgres(pg_url: str) -> 
         db.engine.dispose()
 
 
+def _quiz_history_survives_0003(app: Flask) -> None:
+    """0003 adds the answer version to a database that already has quiz history: the rows
+    stay as they were and start at version 0; downgrading drops the column again."""
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO learner (id, created_at) VALUES (:id, :at)"),
+                         {"id": "ab" * 16, "at": "2026-11-30 10:00:00"})
+            conn.execute(sa.text(
+                "INSERT INTO attempt (public_id, learner_id, mode, title, config, rng_seed, "
+                "content_version, question_count, created_at, score_points, max_points) VALUES "
+                "(:pid, :lid, 'exam', 't', '{}', 1, 'v', 1, :at, 1, 1)"),
+                {"pid": "cd" * 16, "lid": "ab" * 16, "at": "2026-11-30 10:00:00"})
+            attempt_id = conn.execute(sa.text("SELECT id FROM attempt")).scalar_one()
+            conn.execute(sa.text(
+                "INSERT INTO attempt_question (attempt_id, position, kind, card_key, domain, "
+                "tags, prompt, options, correct, multi, explanation, hub_url, rationale, "
+                "sources, chosen, is_correct, points, flagged) VALUES (:aid, 1, 'k', 'c', '', "
+                "'{}', 'p', '[\"a\", \"b\"]', '[1]', :f, '', '', '[]', '[]', '[1]', :t, 1, :f)"),
+                {"aid": attempt_id, "f": False, "t": True})
+        upgrade()
+        row = db.session.execute(sa.select(m.AttemptQuestion)).scalar_one()
+        assert (row.version, row.chosen, row.is_correct, row.points) == (0, [1], True, 1.0)
+        db.session.rollback()
+        downgrade(revision="0002")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("attempt_question")}
+        assert "version" not in columns and "chosen" in columns
+        upgrade()
+
+
+def test_migration_0003_keeps_quiz_history_on_sqlite(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "history.db")
+    _quiz_history_survives_0003(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migration_0003_keeps_quiz_history_on_postgres(pg_url: str) -> None:
+    app = create_pg_app(pg_url)
+    _quiz_history_survives_0003(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
 def create_pg_app(url: str) -> Flask:
     from cloudquiz import create_app
 

@@ -20,6 +20,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)  # what a browser would submit
     choices: dict[str, list[str]] = field(default_factory=dict)  # radio/checkbox values by name
     attrs: dict[str, str] = field(default_factory=dict)
+    buttons: list[dict[str, str]] = field(default_factory=list)  # submit buttons' attributes
 
     def data(self, **override: str | list[str]) -> dict[str, str | list[str]]:
         out: dict[str, list[str]] = {}
@@ -28,6 +29,21 @@ class Form:
         for name, value in override.items():
             out[name] = value if isinstance(value, list) else [value]
         return {k: (v[0] if len(v) == 1 else v) for k, v in out.items()}
+
+    def button(self, attr: str) -> dict[str, str]:
+        """The submit button carrying ``attr`` (e.g. ``data-flag``)."""
+        found = [b for b in self.buttons if attr in b]
+        assert len(found) == 1, (attr, self.buttons)
+        return found[0]
+
+    def pressed(self, button: dict[str, str], **override: str | list[str]
+                ) -> tuple[str, dict[str, str | list[str]]]:
+        """Where a browser posts the form when ``button`` submits it, and what it sends: the
+        button's ``formaction`` (else the form's action) and its own name and value."""
+        data = self.data(**override)
+        if button.get("name"):
+            data[button["name"]] = button.get("value", "")
+        return button.get("formaction") or self.action, data
 
 
 def _attrs(node) -> dict[str, str]:
@@ -58,6 +74,8 @@ def _form(node) -> Form:
                 form.fields.append((name, a.get("value", "")))
         elif el.tag == "input" and kind not in ("submit", "button", "image", "reset"):
             form.fields.append((name, a.get("value", "")))
+    form.buttons = [_attrs(b) for b in node.css("button, input[type=submit]")
+                    if (b.attributes.get("type") or "submit").lower() == "submit"]
     return form
 
 

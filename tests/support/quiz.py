@@ -52,6 +52,15 @@ def start_attempt(client, kind: str = "practice", **override: str | list[str]) -
     return None
 
 
+def press(client, base: str, form: Form, attr: str, headers: dict[str, str] | None = None,
+          **override: str | list[str]):
+    """Submit ``form`` with its button carrying ``attr`` (``data-flag``, ``data-clear``), as a
+    browser does: to the button's ``formaction``, with the button's name and value."""
+    action, data = form.pressed(form.button(attr), **override)
+    url = internal("http://localhost" + base, action) or base
+    return client.post(url, data=data, headers=headers or {})
+
+
 def answer_form(client, question_url: str) -> Form | None:
     for form in quiz_forms(client, question_url):
         if form.choices:

@@ -70,8 +70,11 @@ def hammer_one_exam(app_a: Flask, app_b: Flask) -> None:
             i, (position, choice) = i_job
             client = Browser(servers[i % 2], cookies=browser.cookies)
             headers = {"HX-Request": "true"} if i % 3 == 0 else {}
+            # Every copy carries the version the question's form was rendered at: only the
+            # first write applies, the others are stale forms (409).
             response = client.post(f"/quiz/attempts/{public_id}/{position}",
-                                   {"csrf_token": token, "choice": choice}, headers)
+                                   {"csrf_token": token, "choice": choice, "version": "0"},
+                                   headers)
             with lock:
                 results[position].append((response.status_code, choice))
 

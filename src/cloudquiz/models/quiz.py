@@ -73,6 +73,9 @@ class AttemptQuestion(db.Model):
     points: Mapped[float] = mapped_column(default=0.0)
     flagged: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Bumped by every write of the answer (save, change, clear): a form carries the version it
+    # was rendered from, so a stale or replayed form cannot overwrite a newer answer.
+    version: Mapped[int] = mapped_column(default=0)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
 

@@ -2,7 +2,11 @@
 
 Every POST is CSRF-protected by Flask-WTF (``CSRFProtect`` in the app factory; the forms render
 the token). An answer's option values are indexes into the question's options: anything else is
-tampering and gets 400; an empty answer is an ordinary mistake and gets 422.
+tampering and gets 400; an empty answer is an ordinary mistake and gets 422. An exam question's
+form also carries the version of the answer it was rendered from (``version``): missing or not
+a number is a tampered form (400); an old one is a stale form (409, decided by the store).
+The flag button sends the answer form along, so the options chosen but not saved yet (a
+*draft*) survive flagging: :func:`read_draft` reads them, as leniently as the options allow.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from .store import PRACTICE_COUNTS
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 _INDEX_RE = re.compile(r"^[0-9]{1,3}$")  # ASCII digits only: int() also reads "١"
+_VERSION_RE = re.compile(r"^[0-9]{1,9}$")
 
 
 def ascii_int(value: object) -> int:
@@ -86,4 +91,27 @@ def read_choice(values: Sequence[str], option_count: int, correct_count: int) ->
     if multi and len(chosen) != correct_count:
         raise InvalidChoice(f"This question takes exactly {NUMBER_WORDS.get(correct_count, correct_count)} "
                             f"answers; you sent {len(chosen)}.", 400)
+    return tuple(sorted(chosen))
+
+
+def read_version(value: str | None) -> int:
+    """The answer version an exam question's form was rendered from."""
+    if value is None or not _VERSION_RE.match(value.strip()):
+        raise InvalidChoice("This form is incomplete (it has no answer version); open the "
+                            "question again and answer from there.", 400)
+    return int(value)
+
+
+def read_draft(values: Sequence[str], option_count: int, correct_count: int) -> tuple[int, ...]:
+    """Options chosen but not saved (sent along with a flag, or in the question's URL after a
+    flag without JavaScript): any number up to what the inputs allow — none, or fewer than a
+    "Choose two" asks, is a fine draft — but only real, distinct option indexes."""
+    values = [v for v in values if v.strip()]
+    if any(not _INDEX_RE.match(v.strip()) for v in values):
+        raise InvalidChoice("That selection is not one of the options of this question.", 400)
+    chosen = [int(v) for v in values]
+    if any(c >= option_count for c in chosen) or len(set(chosen)) != len(chosen):
+        raise InvalidChoice("That selection is not one of the options of this question.", 400)
+    if correct_count <= 1 and len(chosen) > 1:
+        raise InvalidChoice("This question takes exactly one answer.", 400)
     return tuple(sorted(chosen))

@@ -40,16 +40,25 @@ class GroupView:
     def percent(self) -> int:
         return percent_of(self.points, self.max_points)
 
+    @property
+    def scored(self) -> bool:
+        """False for a topic whose questions were all skipped (a practice ended early)."""
+        return self.max_points > 0
+
 
 def _groups(att: m.Attempt, questions: list[m.AttemptQuestion]) -> list[GroupView]:
+    """Per domain (exam) or topic (practice, review). An exam counts every question; practice
+    and review count the answered ones only (skipped questions are not scored)."""
     scoring = attempts.scoring_of(att)
+    every = att.mode == "exam"
     order = [d["name"] for d in (att.config or {}).get("domains", [])]
     acc: dict[str, list[float]] = {}
     for q in questions:
         label = q.domain or KIND_LABELS.get(q.kind, q.kind)
         row = acc.setdefault(label, [0.0, 0.0, 0, 0])
         row[0] += q.points
-        row[1] += attempts.question_max(q, scoring)
+        if every or q.chosen is not None:
+            row[1] += attempts.question_max(q, scoring)
         row[2] += 1
         row[3] += q.chosen is not None
     labels = [x for x in order if x in acc] + sorted(x for x in acc if x not in order)
@@ -65,6 +74,9 @@ def results(public_id: str) -> Response:
     questions = attempts.questions_of(att)
     scoring = attempts.scoring_of(att)
     cfg = att.config or {}
+    # Questions another exam of this learner still asks: their right answers wait for it.
+    attempts.close_expired(att.learner_id)
+    held = attempts.held_cards(att.learner_id, except_attempt=att.id)
     mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
     mark_percent = None
     if att.mode == "exam" and mark is not None:
@@ -72,6 +84,7 @@ def results(public_id: str) -> Response:
         mark_percent = round(100 * (int(mark) - lo) / (hi - lo)) if hi > lo else None
     items = [{
         "q": q,
+        "held": q.card_key in held,
         "chosen_texts": [q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
         "correct_texts": [q.options[i] for i in q.correct],
         "max": attempts.question_max(q, scoring),
@@ -79,10 +92,13 @@ def results(public_id: str) -> Response:
         "reasons": [(q.options[i], i in q.correct, why)
                     for i, why in enumerate(q.rationale or []) if why and i < len(q.options)],
     } for q in questions]
+    answered = sum(1 for q in questions if q.chosen is not None)
     return render_page(
         "quiz/results.html", attempt=att, cfg=cfg, items=items, groups=_groups(att, questions),
         percent=percent_of(att.score_points, att.max_points),
-        answered=sum(1 for q in questions if q.chosen is not None),
+        answered=answered,
+        # Practice and review ended early: the rest is skipped, not wrong (not scored).
+        skipped=0 if att.mode == "exam" else len(questions) - answered,
         correct=sum(1 for q in questions if q.is_correct),
         mode_label=MODE_LABELS.get(att.mode, att.mode),
         mark=mark, mark_percent=mark_percent,
@@ -133,14 +149,19 @@ def _chart(history: list[m.Attempt]) -> list[ChartPoint]:
 def progress() -> Response:
     providers, categories = names()
     lid = identity.learner_id()
+    attempts.close_expired(lid)  # a timed-out exam counts from now on
     prog = progress_store.summary(lid, providers, categories, KIND_LABELS)
     weak = progress_store.weakest(prog)
     chart = _chart(prog.attempts)
     rows = []
     for a in reversed(prog.attempts):
         expired = attempts.is_expired(a)
+        answered = prog.answered.get(a.id, 0)
         rows.append({
-            "a": a, "answered": prog.answered.get(a.id, 0), "expired": expired,
+            "a": a, "answered": answered, "expired": expired,
+            # A practice or review ended early: its score is over the answered questions.
+            "skipped": (a.question_count - answered
+                        if a.finished_at is not None and a.mode != "exam" else 0),
             "percent": percent_of(a.score_points, a.max_points),
             "url": url_for("quiz.results" if a.finished_at or expired else "quiz.attempt",
                            public_id=a.public_id),
@@ -153,4 +174,5 @@ def progress() -> Response:
         chart_w=CHART_W, chart_h=CHART_H, pad_l=CHART_PAD_L, pad_r=CHART_PAD_R,
         pad_t=CHART_PAD_T, pad_b=CHART_PAD_B,
         overall=percent_of(prog.total_correct, prog.total_answered),
+        running_exams=sum(1 for a in prog.attempts if a.mode == "exam" and a.finished_at is None),
     )

@@ -43,6 +43,8 @@ from .forms import (
     choices,
     choose_label,
     read_choice,
+    read_draft,
+    read_version,
 )
 from .store import attempts, clock, review
 from .types import KINDS
@@ -140,6 +142,7 @@ def index() -> Response:
 def _render_index(form: PracticeForm, providers: dict[str, str], categories: dict[str, str],
                   status: int = 200, error: str | None = None) -> Response:
     lid = identity.learner_id()
+    attempts.close_expired(lid)  # their answers and mistakes count from now on
     unfinished = []
     if lid is not None:
         unfinished = list(db.session.scalars(
@@ -163,6 +166,8 @@ def practice_submit() -> Response:
                              error="Some of the choices are not valid; check the form below.")
     seed = attempts.new_seed()
     snap = snapshot.get_snapshot()
+    # Never a question of a running exam: practice shows right answers at once.
+    held = attempts.held_cards(identity.learner_id())
     chosen_providers = list(form.providers.data or [])
     chosen_categories = list(form.categories.data or [])
     chosen_kinds = list(form.kinds.data or [])
@@ -170,7 +175,7 @@ def practice_submit() -> Response:
         questions = engine.practice_questions(
             snap, random.Random(seed), providers=frozenset(chosen_providers) or None,
             categories=frozenset(chosen_categories) or None, kinds=frozenset(chosen_kinds) or None,
-            count=form.count.data)
+            count=form.count.data, avoid=held)
     except (KeyError, ValueError):
         questions = []
     if not questions:
@@ -208,7 +213,8 @@ def exam_detail_submit(slug: str) -> Response:
     seed = attempts.new_seed()
     snap = snapshot.get_snapshot()
     try:
-        questions = engine.exam_questions(snap, random.Random(seed), slug)
+        questions = engine.exam_questions(snap, random.Random(seed), slug,
+                                          avoid=attempts.held_cards(identity.learner_id()))
     except KeyError:
         abort(404, f"There is no exam simulation called “{slug}”.")
     if not questions:
@@ -233,6 +239,7 @@ def exam_detail_submit(slug: str) -> Response:
 @bp.post("/quiz/review")
 def review_submit() -> Response:
     lid = identity.ensure_learner()
+    attempts.close_expired(lid)  # a timed-out exam's mistakes are due now
     cards = review.due_cards(lid)
     if not cards:
         db.session.commit()
@@ -274,6 +281,7 @@ class OptionView:
     checked: bool
     correct: bool | None  # None while the correct answer must stay hidden
     reason: str = ""  # why this option is right or wrong (shown with the feedback only)
+    autofocus: bool = False  # where the focus goes when the panel arrives
 
 
 TIME_IS_UP = ("Time is up: the answer arrived after the deadline and was not recorded. The exam "
@@ -282,18 +290,29 @@ TIME_IS_UP = ("Time is up: the answer arrived after the deadline and was not rec
 
 def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attempts.Tallies, *,
            status: int = 200, error: str | None = None, notice: str | None = None,
-           draft: tuple[int, ...] = ()) -> Response:
+           draft: tuple[int, ...] | None = None, back_link: bool = False) -> Response:
     """Render the question page (or only its panel for an htmx swap) from plain values: the
-    template never queries, and nothing is read again after an answer's commit."""
+    template never queries, and nothing is read again after an answer's commit.
+
+    ``draft`` is a selection not saved yet (sent along with a flag): shown checked instead of
+    the saved answer while the question can still be answered or changed."""
     is_exam = att.mode == "exam"
     finished = att.finished_at is not None
-    # Practice and review show the answer once given; an exam only once it is finished.
+    # Practice and review show the answer once given; an exam only once it is finished; none
+    # while another exam of this learner that asks the same question is still running.
     show_feedback = finished or (q.chosen is not None and not is_exam)
-    chosen = tuple(q.chosen) if q.chosen is not None else draft
+    held = show_feedback and counts.held
+    show_feedback = show_feedback and not held
+    # An exam answer can change until the exam is submitted; practice takes one answer.
+    editable = not finished and (is_exam or q.chosen is None)
+    saved = tuple(q.chosen) if q.chosen is not None else ()
+    chosen = draft if draft is not None and editable else saved
+    unsaved = editable and bool(chosen) and chosen != saved
     reasons = list(q.rationale or []) if show_feedback else []
+    focus = (chosen[0] if chosen else 0) if editable and not error else -1
     options = [OptionView(i, i + 1, text, i in chosen,
                           (i in q.correct) if show_feedback else None,
-                          reasons[i] if i < len(reasons) else "")
+                          reasons[i] if i < len(reasons) else "", i == focus)
                for i, text in enumerate(q.options)]
     correct_count = len(q.correct)
     pid = att.public_id
@@ -308,7 +327,9 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
     return render_page(
         "quiz/question.html", "question_panel", status=status, attempt=att, q=q,
         options=options, total=total, answered=counts.answered, flagged_count=counts.flagged,
-        is_exam=is_exam, finished=finished, show_feedback=show_feedback,
+        is_exam=is_exam, finished=finished, show_feedback=show_feedback, editable=editable,
+        held=held,
+        unsaved=unsaved, back_link=back_link,
         input_type="checkbox" if correct_count > 1 else "radio",
         choose=choose_label(correct_count) if correct_count > 1 else "",
         next_url=next_url, prev_url=prev_url, error=error, notice=notice,
@@ -320,6 +341,8 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
         answer_url=url_for("quiz.answer", public_id=pid, n=q.position),
         flag_url=(url_for("quiz.flag_submit", public_id=pid, n=q.position)
                   if is_exam and not finished else None),
+        clear_url=(url_for("quiz.clear_submit", public_id=pid, n=q.position)
+                   if is_exam and not finished and q.chosen is not None else None),
         finish_url=(url_for("quiz.finish_submit", public_id=pid)
                     if not is_exam and not finished else None),
         timer=_timer(att, results_url) if timed else None, points=q.points,
@@ -330,11 +353,19 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
     )
 
 
-def _refused(public_id: str, n: int, status: int, error: str) -> Response:
+def _refused(public_id: str, n: int, status: int, error: str, *,
+             back_link: bool = False) -> Response:
     """The panel again with what went wrong. Nothing was recorded, but the attempt may have
-    changed meanwhile (finished, another tab's answer), so it is read again."""
+    changed meanwhile (finished, another tab's answer), so it is read again: a stale form gets
+    the question as it is now (the newer answer) and a link to open it afresh."""
     att, q, counts = _page_or_404(public_id, n)
-    return _panel(att, q, counts, status=status, error=error)
+    return _panel(att, q, counts, status=status, error=error, back_link=back_link)
+
+
+def _conflict(public_id: str, n: int, exc: attempts.Conflict) -> Response:
+    if exc.expired:
+        return _time_is_up(public_id, n, exc.message)
+    return _refused(public_id, n, 409, exc.message, back_link=exc.stale)
 
 
 def _time_is_up(public_id: str, n: int, message: str) -> Response:
@@ -354,7 +385,14 @@ def answer(public_id: str, n: int) -> Response:
             and counts.first_open is not None and counts.first_open < n):
         # Practice and review go in order: send the learner to the open question.
         return see_other(url_for("quiz.answer", public_id=public_id, n=counts.first_open))
-    return _panel(att, q, counts)
+    draft = None
+    if "choice" in request.args and att.mode == "exam" and att.finished_at is None:
+        # A flag without JavaScript comes back here with the selection it was sent with.
+        try:
+            draft = read_draft(request.args.getlist("choice"), len(q.options), len(q.correct))
+        except InvalidChoice as exc:
+            return _panel(att, q, counts, status=exc.status, error=exc.message)
+    return _panel(att, q, counts, draft=draft)
 
 
 @bp.post("/quiz/attempts/<public_id>/<int:n>")
@@ -367,8 +405,10 @@ def answer_submit(public_id: str, n: int) -> Response:
     if att.finished_at is not None:
         return _refused(public_id, n, 409,
                         "This attempt is finished; answers can no longer be changed.")
+    is_exam = att.mode == "exam"
     try:
         chosen = read_choice(request.form.getlist("choice"), len(q.options), len(q.correct))
+        version = read_version(request.form.get("version")) if is_exam else None
     except InvalidChoice as exc:
         return _refused(public_id, n, exc.status, exc.message)
     if wants_fragment():
@@ -376,39 +416,68 @@ def answer_submit(public_id: str, n: int) -> Response:
         # connection this request already holds, not after the commit has handed it back.
         content_version()
     try:
-        done = attempts.answer(att, q, chosen)
+        done = attempts.answer(att, q, chosen, version=version)
     except attempts.Conflict as exc:
-        if exc.expired:
-            return _time_is_up(public_id, n, exc.message)
-        return _refused(public_id, n, 409, exc.message)
+        return _conflict(public_id, n, exc)
     if not wants_fragment():
         return see_other(url_for("quiz.answer", public_id=public_id, n=n))
     if done.finished:  # the last answer of a practice: the panel now links to the results
         att, q, counts = _page_or_404(public_id, n)
     else:
         q = dataclasses.replace(q, chosen=list(chosen), is_correct=done.correct,
-                                points=done.points)
-        counts = attempts.Tallies(done.answered, done.flagged)
+                                points=done.points, version=done.version)
+        counts = attempts.Tallies(done.answered, done.flagged, held=done.held)
     return _panel(att, q, counts)
+
+
+@bp.post("/quiz/attempts/<public_id>/<int:n>/clear")
+def clear_submit(public_id: str, n: int) -> Response:
+    """Exams: take an answer back (the question counts as unanswered again)."""
+    att, q = _question_or_404(public_id, n)
+    if attempts.finish_if_expired(att):
+        return _time_is_up(public_id, n, TIME_IS_UP)
+    if att.finished_at is not None:
+        return _refused(public_id, n, 409,
+                        "This attempt is finished; answers can no longer be changed.")
+    try:
+        version = read_version(request.form.get("version"))
+        done = attempts.clear(att, q, version=version)
+    except InvalidChoice as exc:
+        return _refused(public_id, n, exc.status, exc.message)
+    except attempts.Conflict as exc:
+        return _conflict(public_id, n, exc)
+    if not wants_fragment():
+        return see_other(url_for("quiz.answer", public_id=public_id, n=n))
+    q = dataclasses.replace(q, chosen=None, is_correct=None, points=0.0, version=done.version)
+    return _panel(att, q, attempts.Tallies(done.answered, done.flagged),
+                  notice="Answer cleared: the question is unanswered again.")
 
 
 @bp.post("/quiz/attempts/<public_id>/<int:n>/flag")
 def flag_submit(public_id: str, n: int) -> Response:
+    """Flag or unflag. The button is part of the answer form, so the options chosen but not
+    saved come along and are shown again, still chosen (never saved by a flag)."""
     att, q = _question_or_404(public_id, n)
     form = FlagForm()
     if not form.validate():
         return _refused(public_id, n, 400, "The flag request was not valid.")
     flagged = form.flagged.data == "1"
     try:
+        draft = read_draft(request.form.getlist("choice"), len(q.options), len(q.correct))
+    except InvalidChoice as exc:
+        return _refused(public_id, n, exc.status, exc.message)
+    try:
         attempts.flag(att, q, flagged)
     except attempts.Conflict as exc:
-        if exc.expired:
-            return _time_is_up(public_id, n, exc.message)
-        return _refused(public_id, n, 409, exc.message)
+        return _conflict(public_id, n, exc)
+    saved = tuple(sorted(q.chosen)) if q.chosen is not None else ()
     if not wants_fragment():
-        return see_other(url_for("quiz.answer", public_id=public_id, n=n))
+        # Without JavaScript: the question again, with the selection carried in its URL.
+        keep = list(draft) if draft and draft != saved else None
+        return see_other(url_for("quiz.answer", public_id=public_id, n=n, choice=keep))
     att, q, counts = _page_or_404(public_id, n)
-    return _panel(att, q, counts, notice="Flagged for review." if flagged else "Flag removed.")
+    return _panel(att, q, counts, draft=draft or None,
+                  notice="Flagged for review." if flagged else "Flag removed.")
 
 
 @bp.get("/quiz/attempts/<public_id>/review")

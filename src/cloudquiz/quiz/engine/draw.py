@@ -177,8 +177,11 @@ def _matches(spec: _Spec, providers: frozenset[str] | None, categories: frozense
 def practice_questions(snapshot: ContentSnapshot, rng: random.Random, *,
                        providers: frozenset[str] | None = None,
                        categories: frozenset[str] | None = None,
-                       kinds: frozenset[str] | None = None, count: int = 10) -> list[Question]:
-    """A balanced sample of at most ``count`` questions matching the filters (None = all).
+                       kinds: frozenset[str] | None = None, count: int = 10,
+                       avoid: frozenset[str] = frozenset()) -> list[Question]:
+    """A balanced sample of at most ``count`` questions matching the filters (None = all),
+    none of whose cards is in ``avoid`` (the cards of an exam in progress: practice must not
+    show their right answers before that exam is submitted).
 
     A question matches ``providers`` when it involves one of them (an equivalence question
     involves both clouds it connects; architecture questions involve none). It matches
@@ -202,7 +205,7 @@ def practice_questions(snapshot: ContentSnapshot, rng: random.Random, *,
         rng.shuffle(order)
         draws[kind] = [_Draw([buckets[kind][p]]) for p in order]
     turn = dict.fromkeys(kind_order, 0)
-    used: set[str] = set()
+    used: set[str] = set(avoid)
     families: set[str] = set()
     chosen: list[int] = []
     while len(chosen) < count:
@@ -321,8 +324,31 @@ def exam_plan(snapshot: ContentSnapshot, exam_slug: str) -> tuple[DomainPlan, ..
     return tuple(plans)
 
 
-def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
-                   exam_slug: str) -> list[Question]:
+def _fill(rng: random.Random, specs: Sequence[_Spec], tasks: Sequence[tuple[str, list[int]]],
+          n: int, used: set[str], families: set[str]) -> list[tuple[int, str]]:
+    """Up to ``n`` items of one domain, in turn over its task statements, skipping ``used``
+    cards (and adding the picked ones to ``used`` and ``families``)."""
+    draws = [(tid, _Draw([ids])) for tid, ids in tasks if ids]
+    rng.shuffle(draws)
+    picked: list[tuple[int, str]] = []
+    while len(picked) < n and draws:
+        progressed = False
+        for tid, draw in draws:
+            if len(picked) >= n:
+                break
+            i = draw.take(rng, specs, used, families)
+            if i is not None:
+                picked.append((i, tid))
+                used.add(specs[i].card_key)
+                families.add(specs[i].family)
+                progressed = True
+        if not progressed:
+            break
+    return picked
+
+
+def exam_questions(snapshot: ContentSnapshot, rng: random.Random, exam_slug: str, *,
+                   avoid: frozenset[str] = frozenset()) -> list[Question]:
     """Scenario items spread over the exam's domains by their official weights.
 
     Each domain gets its share of ``question_count`` (weight midpoints, largest-remainder
@@ -333,6 +359,9 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
     :func:`exam_plan`) rather than padding with items of other domains. Multiple-response items
     only when the exam's item types allow them. ``Question.domain`` is the domain's name and the
     tag ``task`` the task statement the item serves. Raises ``KeyError`` for an unknown exam.
+
+    Cards in ``avoid`` (those of the learner's other exams in progress) are drawn only when a
+    domain cannot fill its share without them: the official count wins over the preference.
     """
     exam = snapshot.exams[exam_slug]
     index = _index(snapshot)
@@ -344,25 +373,18 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random,
     drawn: list[tuple[str, list[tuple[int, str]], list[tuple[str, list[int]]]]] = []
     for domain, n, tasks in zip(exam.domains, counts, _domain_pools(index, exam, multi),
                                 strict=True):
-        draws = [(tid, _Draw([ids])) for tid, ids in tasks if ids]
-        rng.shuffle(draws)
-        picked: list[tuple[int, str]] = []
-        while len(picked) < n and draws:
-            progressed = False
-            for tid, draw in draws:
-                if len(picked) >= n:
-                    break
-                i = draw.take(rng, specs, used, families)
-                if i is not None:
-                    picked.append((i, tid))
-                    used.add(specs[i].card_key)
-                    families.add(specs[i].family)
-                    progressed = True
-            if not progressed:
-                break
+        if avoid:
+            preferred = used | avoid
+            picked = _fill(rng, specs, tasks, n, preferred, families)
+            used.update(specs[i].card_key for i, _ in picked)
+            if len(picked) < n:
+                picked += _fill(rng, specs, tasks, n - len(picked), used, families)
+        else:
+            picked = _fill(rng, specs, tasks, n, used, families)
         drawn.append((domain.name, picked, tasks))
-    if multi:
-        _mix_in_multiple_response(drawn, specs, used, rng)
+    if multi:  # the swap never brings in a card of another exam in progress
+        taken = used | avoid
+        _mix_in_multiple_response(drawn, specs, taken, rng)
     result: list[Question] = []
     for name, picked, _ in drawn:
         for i, tid in picked:

@@ -1,6 +1,8 @@
 """Progress: a learner's attempts and accuracy per provider, category and question kind.
 
-Read-only: two queries for the whole /progress page, whatever the number of attempts.
+Read-only: two queries for the whole /progress page, whatever the number of attempts. A running
+exam's answers count nowhere here (totals, accuracy, weakest areas) until it is submitted or
+times out: only how many it has answered is shown, on its own row.
 """
 
 from __future__ import annotations
@@ -59,8 +61,11 @@ def summary(lid: str | None, provider_names: dict[str, str],
     tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
     names = {"provider": provider_names, "category": category_names, "kind": kind_names}
     answered: dict[int, int] = defaultdict(int)
+    running = {a.id for a in result.attempts if a.mode == "exam" and a.finished_at is None}
     for attempt_id, kind, tags, is_correct in rows:
         answered[attempt_id] += 1
+        if attempt_id in running:
+            continue
         result.total_answered += 1
         result.total_correct += bool(is_correct)
         tags = tags or {}

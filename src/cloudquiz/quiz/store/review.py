@@ -6,8 +6,11 @@ answer in box 3, which can only happen on a third day, retires the card (box
 :data:`LEARNED_BOX`). A wrong answer in a review attempt sends the card back to box 1, due the
 next day. A card keeps a snapshot of its question, so a review asks what was asked.
 
-:func:`update_card` runs inside the answer's transaction (``attempts.answer``); the rest reads
-the queue for the pages.
+:func:`update_card` runs inside the answer's transaction (``attempts.answer``) of a practice or
+review; an exam's mistakes wait until it is submitted (:func:`record_mistakes`, inside the
+finishing transaction), so nothing of a running exam reaches the queue. A card whose question
+is in a running exam of the learner is *held*: it is not due, and no review draws it, until
+that exam ends (a review shows the right answer). The rest reads the queue for the pages.
 """
 
 from __future__ import annotations
@@ -92,13 +95,37 @@ def _insert_card(lid: str, q: m.AttemptQuestion | QuestionState, day: dt.date,
         "b_snapshot": _card_snapshot(q)})
 
 
+def record_mistakes(attempt: m.Attempt | AttemptState, at: dt.datetime) -> None:
+    """Put the card of every question the (finished) exam got wrong in box 1, due today: one
+    read and one batched upsert, inside the finishing transaction. Unanswered questions are not
+    mistakes (nothing was answered), as in practice."""
+    aq = m.AttemptQuestion
+    wrong = list(db.session.scalars(sa.select(aq).where(
+        aq.attempt_id == attempt.id, aq.chosen.is_not(None), aq.is_correct.is_not(True))))
+    if not wrong:
+        return
+    day = clock.today()
+    stmt = _reset_card()[db.session.get_bind().dialect.name]
+    db.session.connection().execute(stmt, [
+        {"b_learner_id": attempt.learner_id, "b_card_key": q.card_key, "b_day": day,
+         "b_at": at, "b_snapshot": _card_snapshot(q)} for q in wrong])
+
+
+def _held(lid: str) -> Any:
+    """The card keys of the learner's running exams (a subquery)."""
+    ma, aq = m.Attempt, m.AttemptQuestion
+    return (sa.select(aq.card_key).join(ma, ma.id == aq.attempt_id)
+            .where(ma.learner_id == lid, ma.mode == "exam", ma.finished_at.is_(None)))
+
+
 def queue_size(lid: str | None) -> int:
     if lid is None:
         return 0
+    rc = m.ReviewCard
     return int(db.session.scalar(
-        sa.select(sa.func.count()).select_from(m.ReviewCard).where(
-            m.ReviewCard.learner_id == lid, m.ReviewCard.box < LEARNED_BOX,
-            m.ReviewCard.due_on <= clock.today())) or 0)
+        sa.select(sa.func.count()).select_from(rc).where(
+            rc.learner_id == lid, rc.box < LEARNED_BOX, rc.due_on <= clock.today(),
+            rc.card_key.not_in(_held(lid)))) or 0)
 
 
 @dataclass(frozen=True)
@@ -107,6 +134,7 @@ class QueueStats:
     waiting: int = 0  # in the queue but not due yet
     learned: int = 0
     next_due: dt.date | None = None
+    held: int = 0  # due, but asked by an exam in progress: back once it is submitted
 
 
 def stats(lid: str | None) -> QueueStats:
@@ -114,19 +142,24 @@ def stats(lid: str | None) -> QueueStats:
         return QueueStats()
     rc = m.ReviewCard
     day = clock.today()
+    held = rc.card_key.in_(_held(lid))
     row = db.session.execute(sa.select(
-        sa.func.count().filter(rc.box < LEARNED_BOX, rc.due_on <= day),
+        sa.func.count().filter(rc.box < LEARNED_BOX, rc.due_on <= day, ~held),
         sa.func.count().filter(rc.box < LEARNED_BOX, rc.due_on > day),
         sa.func.count().filter(rc.box >= LEARNED_BOX),
         sa.func.min(rc.due_on).filter(rc.box < LEARNED_BOX, rc.due_on > day),
+        sa.func.count().filter(rc.box < LEARNED_BOX, rc.due_on <= day, held),
     ).where(rc.learner_id == lid)).one()
-    return QueueStats(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), row[3])
+    return QueueStats(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), row[3],
+                      int(row[4] or 0))
 
 
 def due_cards(lid: str, limit: int = REVIEW_BATCH) -> list[m.ReviewCard]:
+    """The due cards, oldest first, but none a running exam asks (a review shows answers)."""
     rc = m.ReviewCard
     return list(db.session.scalars(
-        sa.select(rc).where(rc.learner_id == lid, rc.box < LEARNED_BOX, rc.due_on <= clock.today())
+        sa.select(rc).where(rc.learner_id == lid, rc.box < LEARNED_BOX, rc.due_on <= clock.today(),
+                            rc.card_key.not_in(_held(lid)))
         .order_by(rc.due_on, rc.box, rc.id).limit(limit)))
 
 

@@ -53,12 +53,17 @@ class QuestionState:
     is_correct: bool | None
     points: float
     flagged: bool
+    version: int = 0  # bumped by every write of the answer; forms carry it (stale = 409)
 
 
 @dataclass(frozen=True, slots=True)
 class Tallies:
-    """An attempt's counts for the question panel."""
+    """An attempt's counts for the question panel (read with the question, in the same query),
+    and whether the question's right answer must stay hidden for now."""
 
     answered: int
     flagged: int
     first_open: int | None = None  # position of the first unanswered question, None if none
+    # The question's card is also in another exam of this learner that is still running: its
+    # right answer is not shown anywhere until that exam is submitted.
+    held: bool = False

@@ -51,10 +51,12 @@
       event.preventDefault();
       ready(next).click();
     } else if (key === "f" || key === "F") {
-      var flag = root.querySelector("form[data-flag-form]");
+      // The flag button belongs to the answer form: clicking it sends the current selection
+      // along (htmx includes the form), and the panel comes back with it still selected.
+      var flag = root.querySelector("button[data-flag]");
       if (!flag) return;
       event.preventDefault();
-      ready(flag).requestSubmit();
+      ready(flag).click();
     }
   }
 
