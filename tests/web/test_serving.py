@@ -64,9 +64,10 @@ def server(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(15)
+            proc.wait(30)  # granian lets workers finish for up to 10 s (--workers-kill-timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
         log.close()
 
 

@@ -395,16 +395,24 @@ def answer(public_id: str, n: int) -> Response:
     return _panel(att, q, counts, draft=draft)
 
 
-@bp.post("/quiz/attempts/<public_id>/<int:n>")
-def answer_submit(public_id: str, n: int) -> Response:
-    # The hot path (docs/performance.md): one read, one write transaction, one render.
-    att, q = _question_or_404(public_id, n)
-    # Before the form is read: an expired exam answers "time is up" whatever the form holds.
+def _closed(att: attempts.AttemptState, public_id: str, n: int) -> Response | None:
+    """The answer to a write on a finished or timed-out attempt, or None while it is open."""
     if attempts.finish_if_expired(att):
         return _time_is_up(public_id, n, TIME_IS_UP)
     if att.finished_at is not None:
         return _refused(public_id, n, 409,
                         "This attempt is finished; answers can no longer be changed.")
+    return None
+
+
+@bp.post("/quiz/attempts/<public_id>/<int:n>")
+def answer_submit(public_id: str, n: int) -> Response:
+    # The hot path (docs/performance.md): one read, one write transaction, one render.
+    att, q = _question_or_404(public_id, n)
+    # Before the form is read: an expired exam answers "time is up" whatever the form holds.
+    closed = _closed(att, public_id, n)
+    if closed is not None:
+        return closed
     is_exam = att.mode == "exam"
     try:
         chosen = read_choice(request.form.getlist("choice"), len(q.options), len(q.correct))
@@ -434,11 +442,9 @@ def answer_submit(public_id: str, n: int) -> Response:
 def clear_submit(public_id: str, n: int) -> Response:
     """Exams: take an answer back (the question counts as unanswered again)."""
     att, q = _question_or_404(public_id, n)
-    if attempts.finish_if_expired(att):
-        return _time_is_up(public_id, n, TIME_IS_UP)
-    if att.finished_at is not None:
-        return _refused(public_id, n, 409,
-                        "This attempt is finished; answers can no longer be changed.")
+    closed = _closed(att, public_id, n)
+    if closed is not None:
+        return closed
     try:
         version = read_version(request.form.get("version"))
         done = attempts.clear(att, q, version=version)

@@ -44,6 +44,7 @@ from .proof import (
     _spec,
     candidate_requirements,
     lower_first,
+    lower_name,
 )
 from .specs import SINGLE_OPTIONS, Builder, _Spec
 
@@ -219,9 +220,11 @@ def build_designs(b: Builder) -> None:
                 org = _pick(ORGANISATIONS, arch.slug, node_id, provider)
                 # "Application tier: stateless services…" → "stateless services…"
                 role = re.sub(r"^[^:.]{1,40}:\s+", "", text.strip()).rstrip(".")
-                stem = (f"{org} is implementing a {arch.title.lower().replace(' architecture', '')} "
+                pattern = lower_name(arch.title).replace(" architecture", "")
+                article = "an" if pattern[:1].lower() in "aeio" else "a"
+                stem = (f"{org} is implementing {article} {pattern} "
                         f"architecture on {pname}. One component of the design is the "
-                        f"{label.lower()}: {lower_first(role)}. "
+                        f"{lower_name(label)}: {lower_first(role)}. "
                         f"Which {pname} service should fill this role?")
                 if sc.leaks(stem, [key], [key, *distractors]):
                     continue
