@@ -175,6 +175,76 @@ def running_server(**kw) -> Iterator[Server]:
         yield server
 
 
+# ----------------------------------------------------------------------------- nginx
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_binary() -> str | None:
+    """Debian's nginx (``make nginx`` installs it), or None."""
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                      else None)
+
+
+def nginx_config(snippet: str, directory: Path, app_port: int, port: int,
+                 workers: int = 1, extra: str = "") -> str:
+    """The shipped snippet (deploy/nginx.conf) with these ports and paths, in a complete
+    nginx.conf; ``extra`` is more http-context configuration (another server block)."""
+    body = snippet.replace("/var/cache/nginx/cloudquiz", str(directory / "cache"))
+    body = body.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    body = body.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    if not (str(directory) in body and str(port) in body and str(app_port) in body):
+        raise ValueError("deploy/nginx.conf no longer has the lines this rewrites")
+    temp = "\n".join(f"    {kind}_temp_path {directory / kind};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the temp dir
+    return (f"{user}worker_processes {workers};\npid {directory / 'nginx.pid'};\n"
+            f"error_log {directory / 'error.log'} warn;\n"
+            f"events {{ worker_connections 1024; }}\n"
+            f"http {{\n    access_log off;\n{temp}\n{body}\n{extra}\n}}\n")
+
+
+@contextmanager
+def nginx_running(directory: Path, config: str, port: int,
+                  ready_path: str = "/healthz") -> Iterator[subprocess.Popen[bytes]]:
+    """nginx with ``config`` in ``directory`` until the block ends; ready once ``port``
+    answers ``ready_path`` with 200 (15 s at most)."""
+    nginx = nginx_binary()
+    if nginx is None:
+        raise FileNotFoundError("nginx is not installed: make nginx (apt-get install "
+                                "nginx-light)")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "nginx.conf").write_text(config)
+    proc = subprocess.Popen([nginx, "-c", str(directory / "nginx.conf"), "-p", str(directory),
+                             "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, last = time.monotonic() + 15, None
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", ready_path)
+                last = conn.getresponse().status
+                conn.close()
+                if last == 200:
+                    break
+            except OSError as exc:
+                last = exc
+            log = directory / "error.log"
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not answer {ready_path} with 200 ({last}):\n"
+                                   + (log.read_text()[-2000:] if log.exists() else ""))
+            time.sleep(0.1)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGQUIT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 # ----------------------------------------------------------------------------- client
 
 

@@ -12,7 +12,8 @@ each request is a real, first answer of a different question, as htmx sends it (
 form's CSRF token, the session cookie), and the app returns the question panel fragment.
 
 Usage: python bench/run.py [--duration 5] [--connections 16] [--threads 2] [--workers 2]
-                           [--tool auto|wrk|python] [--no-render-cache]
+                           [--tool auto|wrk|python] [--no-render-cache] [--no-nginx]
+                           [--stacks gunicorn-sync ...]
 """
 
 from __future__ import annotations
@@ -42,13 +43,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     DEFAULT_STACK,
+    NGINX_CONF,
     ROOT,
     STACKS,
     Client,
     QuizSetupError,
     Server,
     exam_paths,
+    free_port,
     local_path,
+    nginx_binary,
+    nginx_config,
+    nginx_running,
     parse,
     question_form,
     start_exam,
@@ -71,6 +77,7 @@ class Row:
     total_bytes: int | None = None
     note: str = ""
     local_base: float = 0.0
+    base: str = ""  # another server's URL (the nginx rows); empty: the app itself
 
 
 # ----------------------------------------------------------------------------- machine
@@ -435,6 +442,38 @@ def compare_stacks(tool: str, args, env: dict[str, str]) -> list[str]:
     return lines
 
 
+def nginx_rows(server: Server, workers: int) -> tuple[object, list[Row]]:
+    """Two more rows for the compare page, as a context manager and its rows: through the
+    shipped nginx front (deploy/nginx.conf, proxy cache) and nginx sending the same compressed
+    bytes from a file, the most any front can do with this page."""
+    directory = server.tmp / "nginx"
+    files = directory / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    reply = Client(server.url).get("/compare", ACCEPT)
+    encoding = reply.headers.get("content-encoding", "identity")
+    (files / "compare.body").write_bytes(reply.body)
+    front, plain = free_port(), free_port()
+    extra = f"""
+    server {{
+        listen 127.0.0.1:{plain};
+        root {files};
+        location = /compare {{
+            default_type "text/html; charset=utf-8";
+            add_header Content-Encoding {encoding};
+            add_header Vary "HX-Request, Accept-Encoding";
+            try_files /compare.body =404;
+        }}
+        location = /healthz {{ return 200 "ok"; }}
+    }}"""
+    config = nginx_config(NGINX_CONF.read_text(), directory, server.port, front,
+                          workers=workers, extra=extra)
+    rows = [Row("compare via nginx front", "/compare", dict(ACCEPT), "front",
+                base=f"http://127.0.0.1:{front}"),
+            Row("compare: nginx from a file", "/compare", dict(ACCEPT), "file",
+                base=f"http://127.0.0.1:{plain}")]
+    return nginx_running(directory, config, front), rows
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -446,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--no-render-cache", action="store_true")
+    parser.add_argument("--no-nginx", dest="nginx", action="store_false",
+                        help="skip the two nginx rows (front with its cache, file)")
     parser.add_argument("--stacks", nargs="*", default=list(STACKS), choices=STACKS,
                         help="serving stacks to compare after the main table (none: skip)")
     args = parser.parse_args(argv)
@@ -529,6 +570,26 @@ def main(argv: list[str] | None = None) -> int:
                     f"pool of {len(pool)} unanswered questions from {exams_started} exams "
                     f"started through POST /quiz/exams/<slug> ({prep:.0f} s)")
                 rows.append(answer_row)
+        if args.nginx and nginx_binary():
+            running, front_rows = nginx_rows(server, args.workers)
+            with running:
+                for row in front_rows:
+                    hit = Client(row.base).get(row.path, row.headers)
+                    drive(tool, row.base, row, args, duration=1)
+                    if hit.status != 200:
+                        row.note = f"status {hit.status}"
+                    row.result = drive(tool, row.base, row, args)
+                    baselines.append(drive(tool, url, rows[0], args))
+                    row.local_base = (baselines[-2]["rps"] + baselines[-1]["rps"]) / 2
+                    cache = Client(row.base).get(row.path, row.headers).headers.get(
+                        "x-cache-status")
+                    row.note = row.note or (f"nginx cache {cache}" if cache else "")
+                    row.page_bytes = len(Client(row.base).get(row.path, row.headers).body)
+                    print(f"  measured {row.name}: {row.result['rps']:.0f} req/s",
+                          file=sys.stderr)
+                    rows.append(row)
+        elif args.nginx:
+            print("nginx is not installed (make nginx): no nginx rows", file=sys.stderr)
         rows[0].result = {
             "rps": statistics.mean(b["rps"] for b in baselines),
             "p50": statistics.median(b["p50"] for b in baselines),
@@ -540,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         rows[0].local_base = rows[0].result["rps"]
         rss = [(pid, server.rss_mib(pid)) for pid in server.worker_pids()]
         for row in rows:
-            if row.kind != "answer":
+            if row.kind not in ("answer", "front", "file"):
                 row.page_bytes, row.total_bytes, _ = transferred(
                     Client(url), row.path, {k: v for k, v in row.headers.items()
                                             if k != "Accept-Encoding"})
@@ -590,6 +651,13 @@ def main(argv: list[str] | None = None) -> int:
           ", ".join(f"pid {pid} {mib:.0f} MiB" for pid, mib in rss))
     if answer_row is not None:
         print(f"answer POST: {answer_row.note}")
+    by_kind = {row.kind: row for row in rows}
+    if "front" in by_kind and "file" in by_kind:
+        front, file = by_kind["front"].result["rps"], by_kind["file"].result["rps"]
+        app = next(r for r in rows if r.name == "compare (full)").result["rps"]
+        print(f"compare page: nginx front {front:.0f} req/s = {front / file:.2f} of nginx "
+              f"serving the same bytes from a file ({file:.0f}); the app alone {app:.0f} = "
+              f"{app / file:.2f} of it")
     for row in rows:
         if row.kind != "answer" and row.note:
             print(f"note: {row.name}: {row.note}")

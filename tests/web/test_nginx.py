@@ -7,12 +7,8 @@ served from the cache, and a reseed reaches readers once the shared age has pass
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,43 +16,26 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from bench.common import (
+    NGINX_CONF,
+    free_port,
+    nginx_binary,
+    nginx_config,
+    nginx_running,
+)
 from cloudquiz.models import db
 from cloudquiz.seeding import seed_database
 from tests.support.app import SEED_DIR, LiveServer, make_app
-from tests.support.paths import PROJECT_ROOT
 from tests.support.seedfiles import edit
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
-CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
 SHARED_AGE = 2  # seconds, so the reseed test need not wait five minutes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def nginx_config(snippet: str, directory: Path, app_port: int, port: int) -> str:
-    """The shipped snippet with this test's ports and paths, in a complete nginx.conf."""
-    body = snippet.replace("/var/cache/nginx/cloudquiz", str(directory / "cache"))
-    body = body.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-    body = body.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    assert str(directory) in body and str(port) in body and str(app_port) in body
-    temp = "\n".join(f"    {kind}_temp_path {directory / kind};"
-                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the pytest tmp dir
-    return (f"{user}worker_processes 1;\npid {directory / 'nginx.pid'};\n"
-            f"error_log {directory / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
-            f"http {{\n    access_log off;\n{temp}\n{body}\n}}\n")
 
 
 @pytest.fixture(scope="module")
 def front(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[tuple[int, Flask, Path]]:
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
-                                      else None)
-    if nginx is None:
+    if nginx_binary() is None:
         pytest.fail("nginx is not installed: `make test` installs it (make nginx), or "
                     "apt-get install nginx-light")
     directory = tmp_path_factory.mktemp("nginx")
@@ -65,32 +44,9 @@ def front(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory
                    CACHE_STALE_WHILE_REVALIDATE=0)
     with LiveServer(app) as server:
         port = free_port()
-        (directory / "nginx.conf").write_text(
-            nginx_config(CONF.read_text(), directory, server.server.server_port, port))
-        proc = subprocess.Popen([nginx, "-c", str(directory / "nginx.conf"), "-p",
-                                 str(directory), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline, last = time.monotonic() + 15, None
-            while True:
-                try:
-                    last = fetch(port, "/healthz")[0]
-                    if last == 200:
-                        break
-                except OSError as exc:
-                    last = exc
-                assert proc.poll() is None, (directory / "error.log").read_text()[-2000:]
-                assert time.monotonic() < deadline, (
-                    f"nginx did not answer /healthz with 200 ({last}):\n"
-                    + (directory / "error.log").read_text()[-2000:])
-                time.sleep(0.1)
+        config = nginx_config(NGINX_CONF.read_text(), directory, server.server.server_port, port)
+        with nginx_running(directory, config, port):
             yield port, app, directory
-        finally:
-            proc.send_signal(signal.SIGQUIT)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def fetch(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET",
