@@ -70,6 +70,16 @@ def env_int_default(name: str, default: int) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() else default
 
 
+def env_retention(name: str, default: float = 0.9) -> float:
+    """A desired retention for FSRS review: a decimal between 0.7 and 0.99, else ``default``."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw.isascii() else default
+    except ValueError:
+        return default
+    return value if 0.7 <= value <= 0.99 else default
+
+
 def engine_options(url: str) -> dict[str, Any]:
     """Pool options, and on PostgreSQL a statement timeout: a query stuck behind a lock fails
     (the styled 503) instead of holding a worker thread indefinitely."""
@@ -118,6 +128,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         CACHE_SHARED_MAX_AGE=env_int_default("CACHE_SHARED_MAX_AGE", 300),
         CACHE_STALE_WHILE_REVALIDATE=env_int_default("CACHE_STALE_WHILE_REVALIDATE", 60),
         RENDER_CACHE=env_optional_flag("RENDER_CACHE"),
+        # Review mistakes (FSRS): a card comes back when its predicted recall falls to this.
+        # Higher means more reviews and fewer forgotten answers; 0.7-0.99, default 0.9.
+        REVIEW_DESIRED_RETENTION=env_retention("REVIEW_DESIRED_RETENTION"),
     )
 
 

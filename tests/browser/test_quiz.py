@@ -166,6 +166,7 @@ def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
 
     page.goto(live_server.url + "/progress")
     expect(page.locator("svg.line-chart")).to_be_visible()
+    expect(page.locator("[data-forecast] caption")).to_have_text("Due in the next 7 days")
     check_axe(page)
     shoot(page, screenshot_dir, "progress")
 

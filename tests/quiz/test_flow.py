@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import fsrs
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -392,8 +393,8 @@ def test_htmx_answer_fragment_counts_answers_and_flags_after_the_write(
 def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
         app: Flask, client: FlaskClient, hx: HtmxClient, exam: str | None) -> None:
     """One read (attempt + question), the content version, the conditional UPDATE of the
-    question, the attempt's UPDATE ... RETURNING its tallies, the card upsert for a practice
-    mistake; one commit; never all 65 questions of an exam."""
+    question, the attempt's UPDATE ... RETURNING its tallies, the card's read and upsert for
+    a practice mistake; one commit; never all 65 questions of an exam."""
     pid = start_exam(client, exam) if exam else start_practice(client)
     rows = questions(app, pid)
     client.get(f"/quiz/attempts/{pid}/1")  # site texts: read once per content version and app
@@ -403,16 +404,19 @@ def test_htmx_answer_is_one_transaction_of_a_few_statements_whatever_the_size(
                                data={"choice": choice, "version": "0"})
         assert response.status_code == 200
         assert log.commits == 1, log.statements
-        # A practice mistake also puts the card in box 1; an exam's waits for its submission.
-        upsert = n == 2 and exam is None
-        expected = 5 if upsert else 4
+        # A practice mistake also reviews its card (FSRS: read the card's state, then one
+        # upsert); an exam's mistakes wait for its submission.
+        mistake = n == 2 and exam is None
+        expected = 6 if mistake else 4
         assert len(log.statements) == expected, log.statements
         reads = [st for st in log.statements if st.startswith("SELECT")]
-        assert len(reads) == 2 and "content_meta" in reads[1]
+        assert len(reads) == 2 + mistake and "content_meta" in reads[1]
         assert all("attempt_question.position = ?" in st or "content_meta" in st
-                   for st in reads)
+                   for st in reads[:2])
         assert [st.split()[0] for st in log.statements[2:]] == (
-            ["UPDATE", "UPDATE"] + (["INSERT"] if upsert else []))
+            ["UPDATE", "UPDATE"] + (["SELECT", "INSERT"] if mistake else []))
+        if mistake:
+            assert "FROM review_card" in log.statements[4]
     assert {q.position: q.chosen is not None for q in questions(app, pid)[:3]} == {
         1: True, 2: True, 3: False}
     with QueryCounter(app) as log:
@@ -966,8 +970,8 @@ def test_review_never_draws_a_card_a_running_exam_asks(app: Flask, client: Flask
     with client.session_transaction() as sess:
         lid = sess["learner_id"]
     with app.app_context():  # a mistake made before the exam began, on a question it asks
-        db.session.add(m.ReviewCard(learner_id=lid, card_key=asked.card_key, box=1,
-                                    due_on=store_clock.today(), snapshot=review._card_snapshot(
+        db.session.add(m.ReviewCard(learner_id=lid, card_key=asked.card_key,
+                                    due_at=store_clock.now(), snapshot=review._card_snapshot(
                                         asked)))
         db.session.commit()
     text = page_text(client.get("/quiz").get_data(as_text=True))
@@ -987,8 +991,13 @@ def test_no_page_shows_the_right_answer_of_a_running_exams_question(
     prows = questions(app, practice)
     exam = start_exam(client, "gcp-ace")
     with app.app_context():  # the exam happens to ask practice question 2 too
+        exam_id = attempt_row(app, exam).id
+        # ... and not question 1 (a random draw may ask it: give that copy another identity)
         db.session.execute(sa.update(m.AttemptQuestion).where(
-            m.AttemptQuestion.attempt_id == attempt_row(app, exam).id,
+            m.AttemptQuestion.attempt_id == exam_id,
+            m.AttemptQuestion.card_key == prows[0].card_key).values(card_key="not-practice-1"))
+        db.session.execute(sa.update(m.AttemptQuestion).where(
+            m.AttemptQuestion.attempt_id == exam_id,
             m.AttemptQuestion.position == 1).values(card_key=prows[1].card_key))
         db.session.commit()
     held = prows[1]
@@ -1028,36 +1037,40 @@ def test_no_page_shows_the_right_answer_of_a_running_exams_question(
     assert data_correct(unescape(html)) == right_texts
 
 
-# ----------------------------------------------------------------------------- review (Leitner)
+# ----------------------------------------------------------------------------- review (FSRS)
 
 
 class Clock:
     def __init__(self) -> None:
-        self.day = dt.date(2026, 11, 26)
+        self.now = dt.datetime(2026, 11, 26, 9, 0)
 
     def today(self) -> dt.date:
-        return self.day
+        return self.now.date()
 
-    def advance(self, days: int = 1) -> None:
-        self.day += dt.timedelta(days=days)
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
+    monkeypatch.setattr(store_clock, "now", lambda: c.now)
     monkeypatch.setattr(store_clock, "today", c.today)
     return c
 
 
-def cards(app: Flask) -> dict[str, tuple[int, dt.date]]:
+def cards(app: Flask) -> dict[str, m.ReviewCard]:
     with app.app_context():
-        return {c.card_key: (c.box, c.due_on)
-                for c in db.session.scalars(sa.select(m.ReviewCard))}
+        rows = list(db.session.scalars(sa.select(m.ReviewCard)))
+        db.session.expunge_all()
+        return {c.card_key: c for c in rows}
 
 
 def answer_review(app: Flask, client: FlaskClient, outcomes: dict[str, bool]) -> None:
     pid = start_review(client)
-    for q in questions(app, pid):
+    asked = questions(app, pid)
+    assert {q.card_key for q in asked} == set(outcomes)  # exactly the cards due now
+    for q in asked:
         ok = outcomes[q.card_key]
         response = answer(client, pid, q.position, right(q) if ok else wrong(q))
         assert response.status_code == 303
@@ -1066,18 +1079,42 @@ def answer_review(app: Flask, client: FlaskClient, outcomes: dict[str, bool]) ->
     assert attempt_row(app, pid).finished_at is not None
 
 
-def test_review_mistakes_moves_cards_across_leitner_boxes_over_days(
+class Oracle:
+    """The schedule the ``fsrs`` package itself gives the same ratings at the same times."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock, self.cards = clock, {}
+
+    def rate(self, key: str, right: bool) -> None:
+        at = self.clock.now.replace(tzinfo=dt.timezone.utc)
+        card = self.cards.get(key) or fsrs.Card(card_id=0, due=at)
+        self.cards[key], _ = review.scheduler().review_card(
+            card, fsrs.Rating.Good if right else fsrs.Rating.Again, at)
+
+    def assert_matches(self, stored: dict[str, m.ReviewCard]) -> None:
+        assert set(stored) == set(self.cards)
+        for key, card in self.cards.items():
+            row = stored[key]
+            assert (row.state, row.step) == (int(card.state), card.step), key
+            assert row.due_at == card.due.replace(tzinfo=None), key
+            assert row.stability == pytest.approx(card.stability), key
+            assert row.difficulty == pytest.approx(card.difficulty), key
+
+
+def test_review_mistakes_are_scheduled_by_fsrs_over_days(
         app: Flask, client: FlaskClient, clock: Clock) -> None:
+    oracle = Oracle(clock)
     pid = start_practice(client)
     rows = questions(app, pid)
     for q in rows:
         answer(client, pid, q.position, wrong(q) if q.position <= 2 else right(q))
     a, b = rows[0].card_key, rows[1].card_key
-    d0 = clock.day
-    assert cards(app) == {a: (1, d0), b: (1, d0)}
+    oracle.rate(a, False)
+    oracle.rate(b, False)
+    oracle.assert_matches(cards(app))  # a mistake is rated Again, and due at once
     assert "<strong class=\"queue-due\">2</strong>" in client.get("/quiz").get_data(as_text=True)
 
-    # Day 0: the review attempt holds exactly the two cards, options reshuffled but the same.
+    # The review attempt holds exactly the two cards, options reshuffled but the same.
     review_pid = start_review(client)
     review_rows = questions(app, review_pid)
     assert sorted(q.card_key for q in review_rows) == sorted([a, b])
@@ -1087,36 +1124,54 @@ def test_review_mistakes_moves_cards_across_leitner_boxes_over_days(
         assert {rq.options[i] for i in rq.correct} == {orig.options[i] for i in orig.correct}
         ok = rq.card_key == a
         answer(client, review_pid, rq.position, right(rq) if ok else wrong(rq))
-    assert cards(app) == {a: (2, d0 + dt.timedelta(1)), b: (1, d0 + dt.timedelta(1))}
-    assert client.post("/quiz/review").status_code == 409  # nothing due again today
+        oracle.rate(rq.card_key, ok)
+    stored = cards(app)
+    oracle.assert_matches(stored)
+    assert stored[a].due_at == clock.now + dt.timedelta(minutes=10)  # the next learning step
+    assert stored[b].due_at == clock.now  # wrong again: due at once
 
-    clock.advance()  # day 1: both due; both right
+    answer_review(app, client, {b: True})  # only b is due now
+    oracle.rate(b, True)
+    clock.advance(minutes=11)  # both learning steps are over: both due, both right
     answer_review(app, client, {a: True, b: True})
-    assert cards(app) == {a: (3, d0 + dt.timedelta(3)), b: (2, d0 + dt.timedelta(2))}
+    oracle.rate(a, True)
+    oracle.rate(b, True)
+    stored = cards(app)
+    oracle.assert_matches(stored)
+    first = stored[a].due_at - clock.now
+    assert stored[a].state == fsrs.State.Review and first >= dt.timedelta(days=1)
+    assert client.post("/quiz/review").status_code == 409  # nothing due until then
 
-    clock.advance()  # day 2: only b is due
-    answer_review(app, client, {b: True})
-    assert cards(app) == {a: (3, d0 + dt.timedelta(3)), b: (3, d0 + dt.timedelta(4))}
+    # The /progress forecast shows when they come back.
+    html = Html(client.get("/progress").get_data(as_text=True))
+    forecast = {row[0]: row[1] for row in html.table_rows("[data-forecast]")}
+    due_day = stored[a].due_at.date()
+    assert sum(int(n) for n in forecast.values()) == 2  # both within the next 7 days
+    assert int(forecast[due_day.strftime("%a %d %b")]) >= 1
+    assert "recall now of the 2 cards past the learning steps: 100 %" in html.text
+    clock.advance(days=3)  # recall fades until the next review
+    later = page_text(client.get("/progress").get_data(as_text=True))
+    recall = int(re.search(r"past the learning steps: (\d+) %", later).group(1))
+    assert 50 < recall < 100
+    clock.advance(days=-3)
 
-    clock.advance()  # day 3: a, right in box 3 -> learned, leaves the queue
-    answer_review(app, client, {a: True})
-    assert cards(app)[a][0] == review.LEARNED_BOX
+    clock.now = stored[a].due_at  # a comes due: right again, and the interval grows
+    answer_review(app, client, {a: True, b: True} if stored[b].due_at <= clock.now else {a: True})
+    for key in ([a, b] if stored[b].due_at <= clock.now else [a]):
+        oracle.rate(key, True)
+    stored = cards(app)
+    oracle.assert_matches(stored)
+    assert stored[a].due_at - clock.now > first
 
-    clock.advance()  # day 4: b wrong -> back to box 1, due tomorrow
-    answer_review(app, client, {b: False})
-    assert cards(app)[b] == (1, d0 + dt.timedelta(5))
-    with app.app_context():
-        assert review.stats(attempt_row(app, pid).learner_id) == review.QueueStats(
-            due=0, waiting=1, learned=1, next_due=d0 + dt.timedelta(5))
-
-    # A new mistake on a learned card in practice puts it back in box 1 at once.
-    clock.advance()
+    # A mistake on a card in review state, in a practice, is a lapse: relearning, due at once.
+    clock.advance(days=1)
     pid2 = start_practice(client, count="50")
     rows2 = questions(app, pid2)
     for q in rows2:
         answer(client, pid2, q.position, wrong(q) if q.card_key == a else right(q))
     if a in {q.card_key for q in rows2}:
-        assert cards(app)[a] == (1, clock.day)
+        card = cards(app)[a]
+        assert (card.state, card.lapses, card.due_at) == (fsrs.State.Relearning, 1, clock.now)
 
 
 def test_review_with_an_empty_queue_is_a_409(client: FlaskClient) -> None:

@@ -1,4 +1,4 @@
-"""The quiz store: answers recorded exactly once under concurrency, scoring, Leitner, progress."""
+"""The quiz store: answers recorded exactly once under concurrency, scoring, FSRS review, progress."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from fsrs import State
 
 from cloudquiz import models as m
 from cloudquiz.models import db
@@ -269,7 +270,9 @@ def test_review_cards_keep_a_snapshot_and_reshuffle_their_options(app: Flask) ->
         wrong = [next(i for i in range(len(q.options)) if i not in q.correct)]
         attempts.answer(attempt, q, wrong)
         card = db.session.scalar(sa.select(m.ReviewCard))
-        assert card is not None and card.box == 1 and card.due_on == clock.today()
+        # a mistake is rated Again: a learning card, due at once (FSRS's first step is 0 min)
+        assert card is not None and card.state == State.Learning and card.reps == 1
+        assert card.due_at <= clock.now() and card.difficulty is not None
         assert card.snapshot["prompt"] == q.prompt
         orders = set()
         for seed in range(20):
@@ -309,7 +312,7 @@ def test_progress_aggregates_per_provider_category_and_kind(app: Flask) -> None:
 
 
 def test_concurrent_mistakes_on_one_card_make_one_review_card(app: Flask) -> None:
-    """The same question wrong in several attempts at once: one card, in box 1 (upsert)."""
+    """The same question wrong in several attempts at once: one card, rated Again (upsert)."""
     lid = make_learner(app)
     pids = [make_attempt(app, lid) for _ in range(4)]  # same seed: the same questions
     with app.app_context():
@@ -326,7 +329,8 @@ def test_concurrent_mistakes_on_one_card_make_one_review_card(app: Flask) -> Non
     assert all(isinstance(r, tuple) for r in results), results
     with app.app_context():
         cards = db.session.scalars(sa.select(m.ReviewCard)).all()
-        assert [(c.card_key, c.box) for c in cards] == [(q.card_key, 1)]
+        assert [(c.card_key, c.state) for c in cards] == [(q.card_key, State.Learning)]
+        assert 1 <= cards[0].reps <= 4 and cards[0].due_at <= clock.now()
 
 
 def test_a_learner_row_is_created_once_for_concurrent_first_posts(app: Flask) -> None:
@@ -447,7 +451,8 @@ def test_a_running_exam_holds_its_cards_back_on_postgresql(pg_url: str) -> None:
             assert attempts.answer(attempt, q, wrong).held is True
             state = attempts.question_state(practice, lid, 1)
             assert state is not None and state[2] is not None and state[2].held
-            assert review.stats(lid) == review.QueueStats(held=1)
+            queue = review.stats(lid)
+            assert (queue.due, queue.today, queue.held, queue.total) == (0, 0, 1, 1)
             assert review.due_cards(lid) == []
             exam_attempt, eq = load(lid, exam, 2)
             attempts.answer(exam_attempt, eq, wrong if eq.card_key == q.card_key else [

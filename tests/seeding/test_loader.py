@@ -3,6 +3,7 @@ idempotent and never touches quiz history; migrations build the schema on SQLite
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -253,8 +254,8 @@ def _add_history() -> None:
         options=["Azure Functions", "Azure Batch", "App Service", "Logic Apps"], correct=[0],
         chosen=[0], is_correct=True, points=1.0))
     db.session.add(attempt)
-    db.session.add(m.ReviewCard(learner_id="learner-1", card_key="k", box=2,
-                                due_on=m.utcnow().date()))
+    db.session.add(m.ReviewCard(learner_id="learner-1", card_key="k", state=2, stability=1.0,
+                                difficulty=6.4, due_at=m.utcnow()))
     db.session.commit()
 
 
@@ -262,7 +263,7 @@ def _history() -> list[tuple[Any, ...]]:
     return [tuple(r) for r in db.session.execute(sa.select(
         m.AttemptQuestion.id, m.AttemptQuestion.prompt, m.AttemptQuestion.options,
         m.AttemptQuestion.chosen, m.AttemptQuestion.is_correct)).all()] + [
-        tuple(r) for r in db.session.execute(sa.select(m.ReviewCard.id, m.ReviewCard.box))]
+        tuple(r) for r in db.session.execute(sa.select(m.ReviewCard.id, m.ReviewCard.state, m.ReviewCard.stability))]
 
 
 def test_quiz_history_survives_reloads_even_when_services_are_renamed_or_removed(
@@ -385,6 +386,62 @@ def test_migration_0003_keeps_quiz_history_on_sqlite(tmp_path: Path) -> None:
 def test_migration_0003_keeps_quiz_history_on_postgres(pg_url: str) -> None:
     app = create_pg_app(pg_url)
     _quiz_history_survives_0003(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _leitner_boxes_become_fsrs_cards(app: Flask) -> None:
+    """0004 turns each Leitner box into the FSRS card that schedules it the same way (stability
+    = the box's interval), keeps the snapshot, and the downgrade gives the boxes back."""
+    from flask_migrate import downgrade, upgrade
+
+    seen = dt.datetime(2026, 11, 30, 10, 0)
+    boxes = {"k1": (1, dt.date(2026, 11, 30)), "k2": (2, dt.date(2026, 12, 1)),
+             "k3": (3, dt.date(2026, 12, 2)), "k4": (4, dt.date(2026, 12, 2))}
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO learner (id, created_at) VALUES (:id, :at)"),
+                         {"id": "ab" * 16, "at": seen})
+            for key, (box, due) in boxes.items():
+                conn.execute(sa.text(
+                    "INSERT INTO review_card (learner_id, card_key, box, due_on, last_seen, "
+                    "snapshot) VALUES (:lid, :key, :box, :due, :seen, :snap)"),
+                    {"lid": "ab" * 16, "key": key, "box": box, "due": due, "seen": seen,
+                     "snap": '{"prompt": "p-%s"}' % key})
+        upgrade()
+        cards = {c.card_key: c for c in db.session.scalars(sa.select(m.ReviewCard))}
+        got = {k: (c.state, c.stability, c.due_at) for k, c in cards.items()}
+        assert got == {
+            "k1": (1, 0.212, dt.datetime(2026, 11, 30)),  # a mistake: learning, due that day
+            "k2": (2, 1.0, dt.datetime(2026, 12, 1)),  # review cards, due on the same day
+            "k3": (2, 2.0, dt.datetime(2026, 12, 2)),
+            "k4": (2, 4.0, seen + dt.timedelta(days=4)),  # learned: back after 4 days
+        }
+        assert all(c.last_review == seen and c.difficulty == 6.4133 for c in cards.values())
+        assert cards["k3"].snapshot == {"prompt": "p-k3"}
+        db.session.rollback()
+        downgrade(revision="0003")
+        with db.engine.connect() as conn:
+            back = {r.card_key: (r.box, r.due_on) for r in conn.execute(sa.text(
+                "SELECT card_key, box, due_on FROM review_card"))}
+        as_date = {k: (b, d if isinstance(d, dt.date) else dt.date.fromisoformat(d))
+                   for k, (b, d) in back.items()}
+        assert as_date == {**boxes, "k4": (4, dt.date(2026, 12, 4))}
+        upgrade()
+
+
+def test_migration_0004_turns_leitner_boxes_into_fsrs_cards_on_sqlite(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "boxes.db")
+    _leitner_boxes_become_fsrs_cards(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migration_0004_turns_leitner_boxes_into_fsrs_cards_on_postgres(pg_url: str) -> None:
+    app = create_pg_app(pg_url)
+    _leitner_boxes_become_fsrs_cards(app)
     with app.app_context():
         db.engine.dispose()
 

@@ -110,6 +110,14 @@ class Html:
     def forms(self) -> list[Form]:
         return [_form(n) for n in self.tree.css("form")]
 
+    def table_rows(self, selector: str) -> list[list[str]]:
+        """The cells' text of each body row of the first table ``selector`` matches."""
+        table = self.tree.css_first(selector)
+        if table is None:
+            return []
+        return [[normalise(cell.text(separator=" ")) for cell in row.css("th, td")]
+                for row in table.css("tbody tr")]
+
     @property
     def text(self) -> str:
         tree = self.tree.clone()

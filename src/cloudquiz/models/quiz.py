@@ -81,15 +81,24 @@ class AttemptQuestion(db.Model):
 
 
 class ReviewCard(db.Model):
-    """Leitner box of one question (by its stable card key) for one learner."""
+    """One question (by its stable card key) in one learner's review queue: its FSRS state
+    (``quiz/store/review.py`` schedules it through the ``fsrs`` package) and a snapshot of the
+    question, so a review asks what was asked."""
 
     __tablename__ = "review_card"
-    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),)
+    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),
+                      sa.Index("ix_review_card_learner_id_due_at", "learner_id", "due_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
     card_key: Mapped[str] = mapped_column(sa.String(200))
-    box: Mapped[int] = mapped_column(default=1)
-    due_on: Mapped[dt.date] = mapped_column(sa.Date)
+    state: Mapped[int] = mapped_column(default=1)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: Mapped[int | None] = mapped_column(default=0)  # learning or relearning step
+    stability: Mapped[float | None] = mapped_column(sa.Float, default=None)  # days to 90 % recall
+    difficulty: Mapped[float | None] = mapped_column(sa.Float, default=None)  # 1 (easy) to 10
+    due_at: Mapped[dt.datetime] = mapped_column()
+    last_review: Mapped[dt.datetime | None] = mapped_column(default=None)
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)  # forgotten after reaching review state
     last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 

@@ -13,10 +13,15 @@ from flask import Blueprint, Response, abort, redirect
 from .. import models as m
 from ..models import db
 from . import engine, identity
-from .store import attempts
+from .store import attempts, review
 from .types import KINDS
 
 bp = Blueprint("quiz", __name__)
+
+
+@bp.record_once
+def _configure_review(state) -> None:  # noqa: ANN001 (flask.blueprints.BlueprintSetupState)
+    review.configure(state.app.config.get("REVIEW_DESIRED_RETENTION", review.DEFAULT_RETENTION))
 
 KIND_LABELS: dict[str, str] = {k: engine.KIND_LABELS.get(k, k) for k in KINDS}
 MODE_LABELS = {"practice": "Practice", "exam": "Exam simulation", "review": "Review mistakes"}

@@ -171,6 +171,7 @@ def progress() -> Response:
     return render_page(
         "quiz/progress.html", prog=prog, rows=rows, chart=chart, weak=weak_views,
         queue=review.stats(lid), mode_labels=MODE_LABELS,
+        retention_percent=round(100 * review.scheduler().desired_retention),
         chart_w=CHART_W, chart_h=CHART_H, pad_l=CHART_PAD_L, pad_r=CHART_PAD_R,
         pad_t=CHART_PAD_T, pad_b=CHART_PAD_B,
         overall=percent_of(prog.total_correct, prog.total_answered),

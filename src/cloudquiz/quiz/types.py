@@ -184,7 +184,7 @@ class ContentSnapshot:
 @dataclass(frozen=True)
 class Question:
     kind: str  # one of KINDS
-    card_key: str  # stable identity of the fact asked (for Leitner review across attempts)
+    card_key: str  # stable identity of the fact asked (for FSRS review across attempts)
     prompt: str
     options: tuple[str, ...]
     correct: tuple[int, ...]  # indexes into options; len > 1 only for multiple response

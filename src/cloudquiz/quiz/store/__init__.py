@@ -8,7 +8,7 @@ Split by job:
 
 * :mod:`.attempts` — create an attempt, read its question pages, answer (exactly once, in one
   call), flag, finish;
-* :mod:`.review` — the Leitner cards of review mistakes;
+* :mod:`.review` — the FSRS cards of review mistakes;
 * :mod:`.progress` — attempts and accuracy per provider, category and kind, weakest areas;
 * :mod:`.learners` — the learner row of an id;
 * :mod:`.clock` — the time, in one place tests can patch.

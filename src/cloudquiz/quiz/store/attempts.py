@@ -18,7 +18,7 @@ Promises:
   one commit, plus the finishing of a practice or review whose last question it was.
 * Finishing is the same kind of conditional update (``WHERE finished_at IS NULL``), so an attempt
   is scored once, with exactly the answers recorded before it closed.
-* Nothing leaks from a running exam: its answers move no Leitner card until it is finished
+* Nothing leaks from a running exam: its answers move no review card until it is finished
   (then its mistakes do, in the finishing transaction); :func:`held_cards` names the cards of a
   learner's running exams so new attempts avoid them, and the question pages read, with the
   question, whether its right answer must stay hidden because a running exam asks it too.
@@ -271,7 +271,7 @@ class Recorded(NamedTuple):
 def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
            chosen: Sequence[int], *, version: int | None = None) -> Recorded:
     """Record ``chosen`` for ``question`` exactly once, in one transaction, move the question's
-    Leitner card, and finish a practice or review attempt whose last question this was.
+    review card (FSRS), and finish a practice or review attempt whose last question this was.
 
     In an exam the answer may replace an earlier one until the exam is submitted: ``version``
     is the version of the question the form was rendered from, and the write applies only if

@@ -18,5 +18,5 @@ def now() -> dt.datetime:
 
 
 def today() -> dt.date:
-    """The learner's day for Leitner scheduling (UTC); patched by tests to simulate days."""
+    """The learner's day for review scheduling (UTC); patched by tests to simulate days."""
     return now().date()
