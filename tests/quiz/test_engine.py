@@ -69,6 +69,7 @@ class Facts:
 
     def __init__(self, snap: ContentSnapshot) -> None:
         self.snap = snap
+        self.auditor = audit.Auditor(snap)  # its indexes are built once, not per item
         # how items name the providers: "Google Cloud", as Google does
         self.provider_names = {"AWS", "Azure", "Google Cloud"}
         self.by_name: dict[tuple[str, str], str] = {}  # (provider, folded name) -> key
@@ -125,7 +126,7 @@ def check_question(q: Question, facts: Facts) -> None:
     assert q.kind in KINDS, where
     assert q.card_key and len(q.card_key) <= 200, where
     if q.kind in SCENARIO_KINDS:  # exam-grade items: the item-writing rules, proof included
-        assert audit.Auditor(snap).violations(q) == [], where
+        assert facts.auditor.violations(q) == [], where
         n = {"two": 2, "three": 3}
         choose = re.search(r"\(Choose (two|three)\.\)$", q.prompt)
         assert len(q.correct) == (n[choose.group(1)] if choose else 1), where
@@ -717,7 +718,7 @@ def test_scaled_score_is_monotonic(a: int, b: int) -> None:
 ENGINE_DIR = PROJECT_ROOT / "src/cloudquiz/quiz/engine"
 DISPLAY = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
 STDLIB_USED = {"__future__", "collections", "collections.abc", "dataclasses", "json", "math",
-               "random", "re", "threading", "zlib"}
+               "functools", "random", "re", "threading", "zlib"}
 
 
 def engine_imports(path: Path) -> set[str]:

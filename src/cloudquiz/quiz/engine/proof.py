@@ -16,6 +16,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..types import CapabilityFact, DecisionGroupFact, FacetFact, ServiceFactsFact
 from .specs import Builder, _Spec
@@ -87,6 +88,7 @@ PROPER_NOUNS = frozenset({
 })
 
 
+@lru_cache(maxsize=8192)
 def lower_name(name: str) -> str:
     """A row name inside a sentence: "Sensitive Data Discovery and DLP" → "sensitive data
     discovery and DLP" (acronyms, names with digits and proper nouns keep their case)."""
@@ -221,6 +223,8 @@ class Scenarios:
             for keys in cap.services.values():
                 for key in keys:
                     self.rows_of.setdefault(key, []).append(cap)
+        self._words_of: dict[str, frozenset[str]] = {}
+        self._failers: dict[tuple[str, str], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -240,11 +244,26 @@ class Scenarios:
                 return cap
         return None
 
+    def _row_words(self, key: str, rows: list[CapabilityFact]) -> frozenset[str]:
+        """The content words of all of a service's rows, once per service."""
+        hit = self._words_of.get(key)
+        if hit is None:
+            hit = frozenset().union(*(_content_words(f"{c.name} {c.description}")
+                                      for c in rows))
+            self._words_of[key] = hit
+        return hit
+
     def need_failers(self, key: str, row: CapabilityFact, exclude: set[str]) -> list[str]:
         """Current services of the key's provider that the content lists in none of the key's
         rows (so they do not meet the row's need), nearest first: the more their own rows'
         words share with the key's row (and the closer their category), the more plausible
         a distractor they make — never a counterpart."""
+        hit = self._failers.get((key, row.slug))
+        if hit is None:
+            hit = self._failers[(key, row.slug)] = self._rank_failers(key, row)
+        return [k for k in hit if k not in exclude]
+
+    def _rank_failers(self, key: str, row: CapabilityFact) -> tuple[str, ...]:
         b = self.b
         svc = b.svc(key)
         provider = svc.provider
@@ -260,18 +279,17 @@ class Scenarios:
                 continue
             for k in keys:
                 other = b.svc(k)
-                if k in exclude or k in partners or not other.current:
+                if k in partners or not other.current:
                     continue
                 rows = self.rows_of.get(k, [])
                 if not rows or own_rows & {c.slug for c in rows} or b.related(k, key):
                     continue
-                theirs = set().union(*(_content_words(f"{c.name} {c.description}")
-                                       for c in rows))
+                theirs = self._row_words(k, rows)
                 overlap = len(need & theirs) / max(1, len(need))
                 if distance and overlap < 0.15:
                     continue  # another category and nothing in common: implausible
                 scored.append((-(overlap + (0.25 if distance == 0 else 0.0)), k))
-        return [k for _, k in sorted(scored)]
+        return tuple(k for _, k in sorted(scored))
 
     def leaks(self, stem: str, keys: Iterable[str], options: Iterable[str]) -> bool:
         """A distinctive word of a key's name in the stem that not every option shares."""
@@ -413,8 +431,11 @@ def _fails(r: Requirement, values: dict[str, object]) -> str:
     return f"{_label(f)}: {_value(f, v)}"
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in _words(text) if w not in STOPWORDS and len(w) > 2}
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> frozenset[str]:
+    """The words that carry meaning (memoised: the same row texts are compared thousands of
+    times while the specs are built)."""
+    return frozenset(w for w in _words(text) if w not in STOPWORDS and len(w) > 2)
 
 
 def encode(reqs: Sequence[Requirement]) -> str:

@@ -110,6 +110,7 @@ class Builder:
         self.specs: list[_Spec] = []
         self.keys: set[str] = set()
         self._related: dict[tuple[str, str], bool] = {}
+        self._subjects: dict[str, str] = {}
 
     def svc(self, key: str) -> ServiceFact:
         return self.snap.services[key]
@@ -129,10 +130,13 @@ class Builder:
 
     def subject(self, key: str) -> str:
         """A service named so the learner knows whose it is: "AWS Lambda", "Spanner (GCP)"."""
-        svc = self.svc(key)
-        if self.branded(svc.name, [svc.provider]):
-            return svc.name
-        return f"{svc.name} ({self.pname[svc.provider]})"
+        hit = self._subjects.get(key)
+        if hit is None:
+            svc = self.svc(key)
+            hit = (svc.name if self.branded(svc.name, [svc.provider])
+                   else f"{svc.name} ({self.pname[svc.provider]})")
+            self._subjects[key] = hit
+        return hit
 
     def category_name(self, slug: str) -> str:
         return self.snap.categories.get(slug, slug)
