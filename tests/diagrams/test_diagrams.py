@@ -415,3 +415,20 @@ def test_router_finds_a_way_around_a_box_in_the_middle() -> None:
                                          (152, -62), (-152, 62), (152, 62))]
     far = Box(600, 600, 150, 60)
     assert d.Router([*walls, far], 4).route(0, len(walls)) is None
+
+
+
+@PROPERTY_SETTINGS
+@given(diagrams(), st.sampled_from([None, "aws", "gcp"]), st.sampled_from(d.LAYOUTS),
+       st.data())
+def test_marking_a_node_of_a_kept_view_equals_building_with_it(data, provider, layout,
+                                                               pick) -> None:
+    """The architecture pages lay a diagram out once and mark the selected node per request:
+    what they draw must be exactly what building with the selection draws."""
+    diagram, roles = data
+    ids = [n["id"] for n in diagram["nodes"]]
+    selected = pick.draw(st.sampled_from([None, "unknown", *ids]))
+    before = pick.draw(st.sampled_from([None, *ids]))
+    kept = d.build(diagram, roles, PROVIDERS, provider, layout=layout, selected=before)
+    assert d.with_selection(kept, selected) == d.build(diagram, roles, PROVIDERS, provider,
+                                                       layout=layout, selected=selected)

@@ -29,7 +29,8 @@ The modules, each importing only those above it:
 * :mod:`.model`: the value types in and out, the layout names and sizes;
 * :mod:`.routing`: the path of each flow (:func:`flow_geometry`, :class:`Router`);
 * :mod:`.text`: text widths, wrapping, the label of a relabelled node;
-* :mod:`.layout`: the two layouts and :func:`build` / :func:`build_both`.
+* :mod:`.layout`: the two layouts, :func:`build` / :func:`build_both`, and
+  :func:`with_selection` (mark a node of a laid-out view).
 
 This module re-exports their public names, so callers import from ``cloudquiz.diagrams``.
 """
@@ -37,7 +38,7 @@ This module re-exports their public names, so callers import from ``cloudquiz.di
 from __future__ import annotations
 
 from .geometry import Box, FlowGeometry, Point, exit_point
-from .layout import build, build_both, tall_grid
+from .layout import build, build_both, tall_grid, with_selection
 from .model import (
     BADGE_RADIUS,
     BIDIRECTIONAL_OFFSET,
@@ -119,6 +120,7 @@ __all__ = [
     "Translation",
     "build",
     "build_both",
+    "with_selection",
     "char_width",
     "exit_point",
     "flow_geometry",

@@ -258,3 +258,16 @@ def build_both(diagram: Mapping[str, Any], roles: Mapping[str, Role],
     """The wide and the tall layout of one diagram (the page draws both; CSS shows one)."""
     return {layout: build(diagram, roles, providers, provider, layout=layout,
                           selected=selected, style=style) for layout in LAYOUTS}
+
+
+def with_selection(view: DiagramView, selected: str | None) -> DiagramView:
+    """``view`` with the node ``selected`` marked (an unknown id marks none): the same as
+    building with ``selected``, without laying the diagram out again, so a laid-out view can
+    be kept and reused for every selection."""
+    if view.selected is not None:
+        view = replace(view, nodes=tuple(replace(n, selected=False) if n.selected else n
+                                         for n in view.nodes), selected=None)
+    if selected is None or not any(n.id == selected for n in view.nodes):
+        return view
+    nodes = tuple(replace(n, selected=True) if n.id == selected else n for n in view.nodes)
+    return replace(view, nodes=nodes, selected=next(n for n in nodes if n.id == selected))

@@ -18,7 +18,15 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, url_for
 
 from .. import models as m
-from ..diagrams import DiagramView, ProviderRef, Role, ServiceRef, build_both
+from ..content import per_version
+from ..diagrams import (
+    DiagramView,
+    ProviderRef,
+    Role,
+    ServiceRef,
+    build_both,
+    with_selection,
+)
 from ..models import db
 from ..web.htmx import render_page
 from .capabilities import spine
@@ -73,10 +81,24 @@ def _node_ids(arch: m.Architecture) -> list[str]:
     return [str(n.get("id")) for n in (arch.diagram or {}).get("nodes", [])]
 
 
+def _laid_out(arch: m.Architecture, providers: list[ProviderRef], roles: dict[str, Role],
+              provider: str | None) -> dict[str, DiagramView]:
+    """Both layouts of an architecture's diagram for one provider, laid out once per content
+    version (routing the flows is the costly part of the page); a selected node is marked on
+    the kept views per request. At most architectures × (providers + 1) entries."""
+    kept: dict[tuple[str, str | None], dict[str, DiagramView]] = per_version(
+        "architecture-diagrams", dict)
+    views = kept.get((arch.slug, provider))
+    if views is None:
+        views = kept[(arch.slug, provider)] = build_both(arch.diagram or {}, roles, providers,
+                                                         provider)
+    return views
+
+
 def _context(arch: m.Architecture, args: ViewArgs, providers: list[ProviderRef],
              roles: dict[str, Role]) -> dict[str, Any]:
-    views: dict[str, DiagramView] = build_both(arch.diagram or {}, roles, providers,
-                                               args.provider, selected=args.node)
+    views = {layout: with_selection(view, args.node)
+             for layout, view in _laid_out(arch, providers, roles, args.provider).items()}
     node_links = {
         nid: NodeLink(
             href=url_for("architectures.detail", slug=arch.slug, provider=args.provider,
