@@ -47,7 +47,7 @@ def seeded_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app(seeded_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
     path = tmp_path / "app.db"
     shutil.copy(seeded_db_file, path)
-    application = make_app(path)
+    application = make_app(path, shared_content=True)
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -60,7 +60,7 @@ def site(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     each parametrized case. Tests that write (quiz, reseed) use ``app``."""
     path = tmp_path_factory.mktemp("site") / "site.db"
     shutil.copy(seeded_db_file, path)
-    application = make_app(path)
+    application = make_app(path, shared_content=True)
     yield application
     with application.app_context():
         db.engine.dispose()

@@ -28,7 +28,8 @@ T = TypeVar("T")
 _CONTENT_VERSION = sa.select(m.ContentMeta.__table__.c.version)
 # Reentrant: building one cached value (the quiz snapshot) may read another (the spine).
 _build_lock = threading.RLock()
-_EXTENSION = "cloudquiz.content"
+# The app extension that holds the cached values: ``{name: (version, value)}``.
+EXTENSION = "cloudquiz.content"
 
 
 def content_version() -> str:
@@ -44,7 +45,7 @@ def per_version(name: str, build: Callable[[], T]) -> T:
     One thread builds while the others wait for it; a new version replaces the old value, so
     memory holds one value per name."""
     version = content_version()
-    store: dict[str, tuple[str, Any]] = current_app.extensions.setdefault(_EXTENSION, {})
+    store: dict[str, tuple[str, Any]] = current_app.extensions.setdefault(EXTENSION, {})
     hit = store.get(name)
     if hit is not None and hit[0] == version:
         return hit[1]
@@ -59,7 +60,7 @@ def per_version(name: str, build: Callable[[], T]) -> T:
 
 def forget(name: str | None = None) -> None:
     """Drop one cached value (or all of them) of the current app (tests, benchmarks)."""
-    store: dict[str, Any] = current_app.extensions.setdefault(_EXTENSION, {})
+    store: dict[str, Any] = current_app.extensions.setdefault(EXTENSION, {})
     with _build_lock:
         if name is None:
             store.clear()

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from cloudquiz import models as m
 from cloudquiz.models import db
+from tests.support.app import private_content
 
 
 def test_home_shows_figures_counted_in_the_database(app: Flask, client: FlaskClient) -> None:
@@ -26,6 +27,7 @@ def test_home_shows_figures_counted_in_the_database(app: Flask, client: FlaskCli
 
 
 def test_home_figures_follow_the_database(app: Flask, client: FlaskClient) -> None:
+    private_content(app)
     with app.app_context():
         db.session.execute(sa.delete(m.ServiceAlias))
         db.session.execute(sa.delete(m.CapabilityService))

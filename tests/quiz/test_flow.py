@@ -1163,15 +1163,16 @@ def test_review_mistakes_are_scheduled_by_fsrs_over_days(
     oracle.assert_matches(stored)
     assert stored[a].due_at - clock.now > first
 
-    # A mistake on a card in review state, in a practice, is a lapse: relearning, due at once.
-    clock.advance(days=1)
-    pid2 = start_practice(client, count="50")
-    rows2 = questions(app, pid2)
-    for q in rows2:
-        answer(client, pid2, q.position, wrong(q) if q.card_key == a else right(q))
-    if a in {q.card_key for q in rows2}:
-        card = cards(app)[a]
-        assert (card.state, card.lapses, card.due_at) == (fsrs.State.Relearning, 1, clock.now)
+    # A mistake on a card in review state is a lapse: relearning, due again after the
+    # package's 10-minute relearning step (docs/quiz.md).
+    clock.now = max(stored[a].due_at, stored[b].due_at)
+    answer_review(app, client, {a: False, b: True})
+    oracle.rate(a, False)
+    oracle.rate(b, True)
+    stored = cards(app)
+    oracle.assert_matches(stored)
+    assert (stored[a].state, stored[a].lapses) == (fsrs.State.Relearning, 1)
+    assert stored[a].due_at == clock.now + dt.timedelta(minutes=10)
 
 
 def test_review_with_an_empty_queue_is_a_409(client: FlaskClient) -> None:

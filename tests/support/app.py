@@ -11,15 +11,27 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from cloudquiz import create_app
+from cloudquiz.content import EXTENSION as CONTENT_CACHE
 
 from .paths import RESULTS_DIR, SEED_DIR
 
-__all__ = ["RESULTS_DIR", "SEED_DIR", "HtmxClient", "LiveServer", "make_app", "postgres_url"]
+__all__ = ["RESULTS_DIR", "SEED_DIR", "HtmxClient", "LiveServer", "make_app", "postgres_url",
+           "private_content"]
 
 
-def make_app(db_path: Path, **config: object) -> Flask:
-    """The app on the SQLite file ``db_path``, CSRF off unless ``config`` turns it on."""
-    return create_app({
+# The content caches (site texts, equivalence spine, quiz snapshot) of the apps made on copies
+# of the one seeded database: a cached value is tagged with the content version, a hash of the
+# seed, so apps on the same seed may share it, and a reseed with other content replaces it.
+_SHARED_CONTENT: dict[str, object] = {}
+
+
+def make_app(db_path: Path, *, shared_content: bool = False, **config: object) -> Flask:
+    """The app on the SQLite file ``db_path``, CSRF off unless ``config`` turns it on.
+
+    ``shared_content``: start with the content caches built by earlier apps of this process
+    (for copies of the seeded database; each test no longer rebuilds them). A test that edits
+    content rows without reseeding must not use it, or call :func:`private_content`."""
+    app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
@@ -27,6 +39,15 @@ def make_app(db_path: Path, **config: object) -> Flask:
         "SEED_DIR": str(SEED_DIR),
         **config,
     })
+    if shared_content:
+        app.extensions[CONTENT_CACHE] = _SHARED_CONTENT
+    return app
+
+
+def private_content(app: Flask) -> Flask:
+    """Give ``app`` its own, empty content caches (before a test edits content rows)."""
+    app.extensions[CONTENT_CACHE] = {}
+    return app
 
 
 class HtmxClient:

@@ -16,6 +16,7 @@ from flask import Flask
 from cloudquiz import models as m
 from cloudquiz.models import db
 from cloudquiz.web.caching import CONTENT_BLUEPRINTS, NEVER_CACHED_ENDPOINTS
+from tests.support.app import private_content
 from tests.support.crawl import crawl_urls, endpoint_of
 from tests.support.queries import QueryCounter
 
@@ -52,6 +53,7 @@ def count_per_page(app: Flask, urls) -> dict[tuple[str, str], tuple[int, list[st
 def add_content(app: Flask, n: int = EXTRA) -> None:
     """n services with an alias each (round-robin over providers and categories) and n
     capabilities, each linking one new service of every provider."""
+    private_content(app)  # edited rows: the content caches of other apps no longer apply
     with app.app_context():
         providers = db.session.scalars(sa.select(m.Provider).order_by(m.Provider.id)).all()
         categories = db.session.scalars(sa.select(m.Category).order_by(m.Category.id)).all()
