@@ -99,7 +99,7 @@ chromium:
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
 CHECK_MARKERS := not browser and not java and not live
 check: setup
-	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" -n auto $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" -n auto --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; exit 1; fi; exit $$rc
 
 test: setup chromium nginx

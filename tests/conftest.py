@@ -22,6 +22,7 @@ from tests.support.app import (
     make_app,
     postgres_url,
 )
+from tests.support.crawl import Crawl, crawl
 
 __all__ = ["SEED_DIR", "make_app"]
 
@@ -62,6 +63,20 @@ def site(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     shutil.copy(seeded_db_file, path)
     application = make_app(path, shared_content=True)
     yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def site_crawl(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[tuple[Flask, Crawl]]:
+    """Every in-site URL of the seeded site, requested once per test session: the crawl test
+    and the seed-facts walk read the same pages (mark a module that uses it with
+    ``pytest.mark.xdist_group("site_crawl")`` so that xdist runs it where the crawl is)."""
+    path = tmp_path_factory.mktemp("crawl") / "crawl.db"
+    shutil.copy(seeded_db_file, path)
+    application = make_app(path, shared_content=True)
+    yield application, crawl(application)
     with application.app_context():
         db.engine.dispose()
 

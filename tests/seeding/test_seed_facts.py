@@ -9,9 +9,12 @@ import yaml
 from flask import Flask
 
 from tests.support.app import SEED_DIR
-from tests.support.crawl import crawl
+from tests.support.crawl import Crawl, Page
 from tests.support.html import normalise, page_text
 from tests.support.seedfiles import records
+
+# walks the site crawl of conftest with tests/web/test_crawl.py, on one xdist worker
+pytestmark = pytest.mark.xdist_group("site_crawl")
 
 
 def seed(name: str) -> dict:
@@ -23,11 +26,15 @@ def seed(name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def texts(site: Flask) -> dict[str, str]:
-    """The visible text of every page reachable from the home page (one filter view per page)."""
-    result = crawl(site, variants_per_path=1)
+def texts(site_crawl: tuple[Flask, Crawl]) -> dict[str, str]:
+    """The visible text of every page reachable from the home page, one view per path (the
+    first the crawl reached): the crawl is conftest's, shared with tests/web/test_crawl.py."""
+    _, result = site_crawl
     assert result.complete
-    return {p.url: p.text for p in result.html_pages()}
+    first: dict[str, Page] = {}
+    for p in result.html_pages():
+        first.setdefault(p.url.split("?")[0], p)
+    return {p.url: p.text for p in first.values()}
 
 
 @pytest.fixture(scope="module")

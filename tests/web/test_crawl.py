@@ -4,30 +4,17 @@ POST-only endpoints are not requested (their forms are tested by the quiz)."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from cloudquiz.models import db
-from tests.support.app import make_app
-from tests.support.crawl import Crawl, crawl, endpoint_of
+from tests.support.crawl import Crawl, endpoint_of
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site_crawl(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[tuple[Flask, Crawl]]:
-    path = tmp_path_factory.mktemp("crawl") / "crawl.db"
-    shutil.copy(seeded_db_file, path)
-    app = make_app(path)
-    yield app, crawl(app)
-    with app.app_context():
-        db.engine.dispose()
+# the crawl (conftest's ``site_crawl``) is shared with tests/seeding/test_seed_facts.py: under
+# xdist both modules run on one worker (``--dist loadgroup``), so the site is walked once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site_crawl")]
 
 
 def test_every_internal_link_answers_without_error(site_crawl: tuple[Flask, Crawl]) -> None:

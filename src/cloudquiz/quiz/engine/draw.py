@@ -13,7 +13,7 @@ import random
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..types import KINDS, SCENARIO_KINDS, ContentSnapshot, ExamFact, Question
 from . import architectures, equivalence, pillars, practices, scenarios, services
@@ -40,6 +40,9 @@ class _Index:
     by_topic: dict[str, tuple[int, ...]]
     # (topic, exam provider, multi allowed) -> spec ids by rank (see ``_rank``); filled lazily
     ranked: dict[tuple[str, str, bool], tuple[tuple[int, ...], ...]]
+    # (exam, multi allowed) -> per domain, its tasks with the ids that serve them; filled lazily
+    pools: dict[tuple[ExamFact, bool], tuple[tuple[tuple[str, tuple[int, ...]], ...], ...]] = \
+        field(default_factory=dict)
 
 
 # Keyed by the content version: two snapshots of one version hold the same content (the version
@@ -296,15 +299,20 @@ def _eligible(spec: _Spec, exam: ExamFact, multi: bool) -> bool:
 
 
 def _domain_pools(index: _Index, exam: ExamFact, multi: bool
-                  ) -> list[list[tuple[str, list[int]]]]:
-    """For each domain, its tasks with the ids of the items that serve them."""
+                  ) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], ...]:
+    """For each domain, its tasks with the ids of the items that serve them (worked out once
+    per exam and snapshot: every draw of that exam reads the same pools)."""
+    hit = index.pools.get((exam, multi))
+    if hit is not None:
+        return hit
+    eligible = [(i, s) for i, s in enumerate(index.specs) if _eligible(s, exam, multi)]
     out = []
     for domain in exam.domains:
         tasks = [(t.id, list(t.topics)) for t in domain.tasks] or [("", list(domain.topics))]
-        out.append([(tid, [i for i, s in enumerate(index.specs)
-                           if topics and _eligible(s, exam, multi) and _serves(s, topics)])
-                    for tid, topics in tasks])
-    return out
+        out.append(tuple((tid, tuple(i for i, s in eligible if topics and _serves(s, topics)))
+                         for tid, topics in tasks))
+    pools = index.pools[(exam, multi)] = tuple(out)
+    return pools
 
 
 def exam_plan(snapshot: ContentSnapshot, exam_slug: str) -> tuple[DomainPlan, ...]:
@@ -324,7 +332,8 @@ def exam_plan(snapshot: ContentSnapshot, exam_slug: str) -> tuple[DomainPlan, ..
     return tuple(plans)
 
 
-def _fill(rng: random.Random, specs: Sequence[_Spec], tasks: Sequence[tuple[str, list[int]]],
+def _fill(rng: random.Random, specs: Sequence[_Spec],
+          tasks: Sequence[tuple[str, Sequence[int]]],
           n: int, used: set[str], families: set[str]) -> list[tuple[int, str]]:
     """Up to ``n`` items of one domain, in turn over its task statements, skipping ``used``
     cards (and adding the picked ones to ``used`` and ``families``)."""
@@ -370,7 +379,7 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random, exam_slug: str
     counts = _apportion(exam.question_count, [d.weight for d in exam.domains])
     used: set[str] = set()
     families: set[str] = set()
-    drawn: list[tuple[str, list[tuple[int, str]], list[tuple[str, list[int]]]]] = []
+    drawn: list[tuple[str, list[tuple[int, str]], Sequence[tuple[str, Sequence[int]]]]] = []
     for domain, n, tasks in zip(exam.domains, counts, _domain_pools(index, exam, multi),
                                 strict=True):
         if avoid:
@@ -397,7 +406,7 @@ def exam_questions(snapshot: ContentSnapshot, rng: random.Random, exam_slug: str
 
 
 def _mix_in_multiple_response(drawn: list[tuple[str, list[tuple[int, str]],
-                                                list[tuple[str, list[int]]]]],
+                                                Sequence[tuple[str, Sequence[int]]]]],
                               specs: Sequence[_Spec], used: set[str],
                               rng: random.Random) -> None:
     """Swap single-answer items for unused multiple-response items of the same domain (the
