@@ -281,3 +281,58 @@ def test_an_answer_after_the_deadline_opens_the_results_page(
     assert page.evaluate("window.__marker === undefined"), "expected a full page load"
     check_axe(page)
     shoot(page, screenshot_dir, "results-timed-out")
+
+
+def test_the_countdown_speaks_at_thresholds_and_warns_before_the_end_with_an_extension(
+        live_server, live_app: Flask, page: Page, screenshot_dir: Path) -> None:
+    """A faked page clock runs the exam's 90 minutes in jumps: the live region speaks at 10, 5
+    and 1 minute left only, and 20 seconds before the end a dialog offers ten more minutes,
+    which the server grants and the countdown shows."""
+    page.clock.install(time=dt.datetime.now(dt.timezone.utc))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/quiz/exams/gcp-cdl")
+    page.get_by_label("Double time (×2)").check()
+    page.get_by_label(re.compile("let me add 10 minutes")).check()
+    page.get_by_label("Standard time").check()
+    shoot(page, screenshot_dir, "exam-start-timing")
+    page.locator("button[data-start='exam']").click()
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    public_id = page.url.rsplit("/", 2)[1]
+    region = page.locator("[data-timer-announce]")
+    expect(region).to_have_attribute("aria-live", "polite")
+    assert page.locator("[role='timer']").get_attribute("aria-live") is None
+    page.clock.fast_forward(4795000)  # about 10:05 left
+    expect(page.locator("[data-remaining]")).to_have_text(re.compile(r"^10:0\d$"))
+    assert region.text_content() == ""
+    page.clock.fast_forward(10000)
+    expect(region).to_have_text("10 minutes left.")
+    choose(page)  # an htmx swap re-renders the countdown: nothing is said again
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-panel .quiz-saved")).to_contain_text("Your answer is saved")
+    page.clock.fast_forward(2000)
+    assert region.text_content() == ""
+    page.clock.fast_forward(240000)
+    assert region.text_content() == ""
+    page.clock.fast_forward(60000)
+    expect(region).to_have_text("5 minutes left.")
+    page.clock.fast_forward(240000)
+    expect(region).to_have_text("1 minute left.")
+    dialog = page.locator("dialog[data-time-warning]")
+    expect(dialog).to_be_hidden()
+    page.clock.fast_forward(40000)  # about 15 s left
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-extend='dialog']")).to_be_focused()
+    expect(dialog).to_contain_text(re.compile(r"closes in 1\d seconds"))
+    check_axe(page)
+    shoot(page, screenshot_dir, "exam-time-warning")
+    page.keyboard.press("Enter")
+    expect(page.locator(".timer-note")).to_contain_text("Time extended by 10 minutes")
+    expect(page.locator("dialog[data-time-warning]")).to_be_hidden()
+    expect(page.locator("[data-extend='bar']")).to_be_focused()
+    expect(page.locator("[data-remaining]")).to_have_text(re.compile(r"^10:\d\d$"))
+    assert page.url.endswith(f"/{public_id}/1")  # swapped in place, no page load
+    with live_app.app_context():
+        attempt = db.session.scalar(sa.select(m.Attempt).where(m.Attempt.public_id == public_id))
+        assert attempt is not None and attempt.config["timing"]["extensions"] == 1
+        assert (attempt.deadline - attempt.created_at) == dt.timedelta(minutes=100)
+    check_axe(page)

@@ -15,11 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import timing as limits
 from .store import PRACTICE_COUNTS
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
@@ -51,6 +52,25 @@ class PracticeForm(FlaskForm):
     kinds = MultiCheckboxField("Question kinds")
     count = RadioField("Number of questions", coerce=ascii_int, default=PRACTICE_COUNTS[0],
                        choices=[SelectChoice(n, str(n)) for n in PRACTICE_COUNTS])
+
+
+class ExamStartForm(FlaskForm):
+    """The time accommodation of an exam simulation (see :mod:`.timing`). A form without the
+    field (an old page) starts on standard time; a value that is not a choice is tampering."""
+
+    timing = RadioField("Time limit", default=limits.DEFAULT,
+                        choices=[SelectChoice(c.value, c.label) for c in limits.CHOICES])
+    extend = BooleanField(f"Warn me {limits.WARN_SECONDS} seconds before the end and let me add "
+                          f"{limits.EXTENSION_MINUTES} minutes (up to {limits.MAX_EXTENSIONS} "
+                          "times)")
+
+
+class ExtendForm(FlaskForm):
+    """Add time to a running exam. ``deadline`` is the deadline the page showed: a replayed or
+    double-clicked form (whose deadline has moved on) extends nothing (409)."""
+
+    deadline = HiddenField()
+    back = HiddenField()
 
 
 class FlagForm(FlaskForm):

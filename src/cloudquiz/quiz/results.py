@@ -13,7 +13,7 @@ from flask import Response, url_for
 
 from .. import models as m
 from ..web.htmx import render_page
-from . import identity
+from . import identity, timing
 from .blueprint import (
     KIND_LABELS,
     MODE_LABELS,
@@ -108,6 +108,8 @@ def results(public_id: str) -> Response:
         and att.finished_at >= att.deadline,
         scoring_label=SCORING_LABELS.get(scoring, ""),
         queue=review.queue_size(att.learner_id),
+        timing_text=timing.describe(cfg) if att.mode == "exam" else None,
+        time_taken=timing.taken((att.finished_at - att.created_at).total_seconds()),
     )
 
 
@@ -163,6 +165,7 @@ def progress() -> Response:
             "skipped": (a.question_count - answered
                         if a.finished_at is not None and a.mode != "exam" else 0),
             "percent": percent_of(a.score_points, a.max_points),
+            "timing": timing.short(a.config or {}) if a.mode == "exam" else None,
             "url": url_for("quiz.results" if a.finished_at or expired else "quiz.attempt",
                            public_id=a.public_id),
         })

@@ -25,7 +25,7 @@ from .. import models as m
 from ..content import content_version
 from ..models import db
 from ..web.htmx import full_redirect, render_page, wants_fragment
-from . import engine, identity, snapshot
+from . import engine, identity, snapshot, timing
 from . import results as _results  # noqa: F401 - registers the results and progress pages
 from .blueprint import (
     KIND_LABELS,
@@ -37,6 +37,8 @@ from .blueprint import (
     see_other,
 )
 from .forms import (
+    ExamStartForm,
+    ExtendForm,
     FlagForm,
     InvalidChoice,
     PracticeForm,
@@ -117,16 +119,27 @@ class Timer:
     remaining: str
     remaining_seconds: int
     expired_url: str
+    extend_url: str | None = None  # None unless the learner chose to be able to extend
+    extensions_left: int = 0
+    back: str = ""  # where the extend form returns without JavaScript: "review" or a number
+    note: str = ""  # what the last extend request did (htmx swaps the timer with it)
+    warn_seconds: int = timing.WARN_SECONDS
+    extension_minutes: int = timing.EXTENSION_MINUTES
 
 
-def _timer(attempt: m.Attempt | attempts.AttemptState, results_url: str | None = None
-           ) -> Timer | None:
+def _timer(attempt: m.Attempt | attempts.AttemptState, results_url: str | None = None,
+           back: str = "", note: str = "") -> Timer | None:
     if attempt.deadline is None or attempt.finished_at is not None:
         return None
     left = int((attempt.deadline - clock.now()).total_seconds())
+    extendable = timing.can_extend(attempt.config)
     return Timer(attempt.deadline.replace(tzinfo=dt.timezone.utc).isoformat(),
                  _fmt_duration(left), max(0, left),
-                 results_url or url_for("quiz.results", public_id=attempt.public_id))
+                 results_url or url_for("quiz.results", public_id=attempt.public_id),
+                 url_for("quiz.extend_submit", public_id=attempt.public_id) if extendable
+                 else None,
+                 timing.MAX_EXTENSIONS - int(timing.of(attempt.config)["extensions"]),
+                 back, note)
 
 
 # ----------------------------------------------------------------------------- start
@@ -199,17 +212,26 @@ def practice_submit() -> Response:
     return see_other(url_for("quiz.answer", public_id=attempt.public_id, n=1))
 
 
+def _render_exam_detail(exam: m.Exam, form: ExamStartForm, status: int = 200) -> Response:
+    plan = engine.exam_plan(snapshot.get_snapshot(), exam.slug)
+    return render_page("quiz/exam_detail.html", status=status, exam=exam, form=form,
+                       scoring_labels=SCORING_LABELS, plan=plan,
+                       asked=sum(d.fillable for d in plan),
+                       limits={c.value: timing.limit_minutes(exam.duration_minutes, c.value)
+                               for c in timing.CHOICES})
+
+
 @bp.get("/quiz/exams/<slug>")
 def exam_detail(slug: str) -> Response:
-    exam = _exam_or_404(slug)
-    plan = engine.exam_plan(snapshot.get_snapshot(), slug)
-    return render_page("quiz/exam_detail.html", exam=exam, scoring_labels=SCORING_LABELS,
-                       plan=plan, asked=sum(d.fillable for d in plan))
+    return _render_exam_detail(_exam_or_404(slug), ExamStartForm(formdata=None))
 
 
 @bp.post("/quiz/exams/<slug>")
 def exam_detail_submit(slug: str) -> Response:
     exam = _exam_or_404(slug)
+    form = ExamStartForm()
+    if not form.validate():
+        return _render_exam_detail(exam, form, status=400)
     seed = attempts.new_seed()
     snap = snapshot.get_snapshot()
     try:
@@ -228,11 +250,12 @@ def exam_detail_submit(slug: str) -> Response:
         "guide_version": exam.guide_version, "guide_date": exam.guide_date.isoformat(),
         "source_url": exam.source_url,
         "domains": [{"name": d.name, "weight": d.weight} for d in exam.domains],
+        "timing": timing.plan(exam.duration_minutes, form.timing.data, bool(form.extend.data)),
     }
     attempt = attempts.create(
         lid, mode="exam", title=f"{exam.code} simulation · {exam.name}", questions=questions,
         config=config, rng_seed=seed, content_version=snap.version,
-        duration_minutes=exam.duration_minutes, exam_slug=exam.slug)
+        duration_minutes=config["timing"]["minutes"], exam_slug=exam.slug)
     return see_other(url_for("quiz.answer", public_id=attempt.public_id, n=1))
 
 
@@ -345,7 +368,8 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
                    if is_exam and not finished and q.chosen is not None else None),
         finish_url=(url_for("quiz.finish_submit", public_id=pid)
                     if not is_exam and not finished else None),
-        timer=_timer(att, results_url) if timed else None, points=q.points,
+        timer=_timer(att, results_url, back=str(q.position)) if timed else None,
+        points=q.points,
         max_points=max_points,
         correct_texts=[q.options[i] for i in q.correct] if show_feedback else [],
         chosen_texts=[q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
@@ -495,7 +519,8 @@ def attempt_review(public_id: str) -> Response:
         return see_other(url_for("quiz.results", public_id=public_id))
     questions = attempts.questions_of(att)
     return render_page(
-        "quiz/attempt_review.html", attempt=att, questions=questions, timer=_timer(att),
+        "quiz/attempt_review.html", attempt=att, questions=questions,
+        timer=_timer(att, back="review"),
         answered=sum(1 for q in questions if q.chosen is not None),
         flagged=sum(1 for q in questions if q.flagged),
         finish_url=url_for("quiz.finish_submit", public_id=public_id),
@@ -509,3 +534,36 @@ def finish_submit(public_id: str) -> Response:
     if not attempts.finish_if_expired(att) and not attempts.finish(att):
         abort(409, "This attempt is already finished: its results are final.")
     return see_other(url_for("quiz.results", public_id=public_id))
+
+
+@bp.post("/quiz/attempts/<public_id>/extend")
+def extend_submit(public_id: str) -> Response:
+    """Add time to a running exam (the learner chose "let me extend" at the start). With htmx
+    the countdown is swapped with the new deadline; without, the page it came from reloads."""
+    att = attempt_or_404(public_id)
+    form = ExtendForm()
+    back = (form.back.data or "").strip()
+    if not form.validate() or not (back == "review" or (
+            back.isascii() and back.isdigit() and 1 <= int(back) <= att.question_count)):
+        abort(400, "This extend request was not valid; open the exam again and use its button.")
+    try:
+        shown = dt.datetime.fromisoformat((form.deadline.data or "").strip())
+    except ValueError:
+        abort(400, "This extend request carries no valid deadline; open the exam again.")
+    shown = shown.astimezone(dt.timezone.utc).replace(tzinfo=None) if shown.tzinfo else shown
+    back_url = (url_for("quiz.attempt_review", public_id=public_id) if back == "review"
+                else url_for("quiz.answer", public_id=public_id, n=int(back)))
+    try:
+        new_deadline = attempts.extend(att, shown)
+    except attempts.Conflict as exc:
+        if exc.expired or (att.mode == "exam" and att.finished_at is not None and wants_fragment()):
+            return full_redirect(url_for("quiz.results", public_id=public_id))
+        timer = _timer(att, back=back, note=exc.message) if exc.stale else None
+        if timer is None or not wants_fragment():
+            abort(409, exc.message)
+        return render_page("quiz/_timer.html", timer=timer)
+    if not wants_fragment():
+        return see_other(back_url)
+    return render_page("quiz/_timer.html", timer=_timer(att, back=back, note=(
+        f"Time extended by {timing.EXTENSION_MINUTES} minutes: the exam now closes at "
+        f"{new_deadline:%H:%M} UTC.")))

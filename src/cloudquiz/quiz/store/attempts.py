@@ -40,7 +40,7 @@ import sqlalchemy as sa
 
 from ... import models as m
 from ...models import db
-from .. import engine
+from .. import engine, timing
 from ..types import Question
 from . import clock, review
 from .states import AttemptState, QuestionState, Tallies
@@ -478,6 +478,43 @@ def close_expired(lid: str | None) -> int:
         ma.learner_id == lid, ma.finished_at.is_(None), ma.deadline.is_not(None),
         ma.deadline <= clock.now())))
     return sum(finish(a) for a in expired)
+
+
+def extend(attempt: m.Attempt | AttemptState, shown_deadline: dt.datetime) -> dt.datetime:
+    """Add :data:`timing.EXTENSION_MINUTES` to a running exam whose learner asked to be able to
+    extend (up to :data:`timing.MAX_EXTENSIONS` times); returns the new deadline.
+
+    ``shown_deadline`` is the deadline the page showed: the update applies only while the
+    deadline is still that one, so a double click or a replayed form adds the time once
+    (:class:`Conflict` with ``stale``). After the deadline nothing can be extended: the exam is
+    closed and scored (:class:`Conflict` with ``expired``)."""
+    if attempt.mode != "exam" or attempt.finished_at is not None or attempt.deadline is None:
+        raise Conflict("This attempt has no running time limit to extend.")
+    if not timing.can_extend(attempt.config):
+        raise Conflict("This exam's time cannot be extended: extension was not chosen when it "
+                       f"started, or it was already extended {timing.MAX_EXTENSIONS} times.")
+    now = clock.now()
+    if attempt.deadline <= now:
+        finish(attempt)
+        raise Conflict("Time is up: the exam is closed and scored.", expired=True)
+    if shown_deadline != attempt.deadline:
+        raise Conflict("The time was already extended from another page or an earlier click; "
+                       "the countdown shows the current deadline.", stale=True)
+    new_deadline = attempt.deadline + dt.timedelta(minutes=timing.EXTENSION_MINUTES)
+    ma = m.Attempt
+    result = db.session.execute(
+        sa.update(ma).where(ma.id == attempt.id, ma.finished_at.is_(None),
+                            ma.deadline == attempt.deadline, ma.deadline > now)
+        .values(deadline=new_deadline, config=timing.extended(attempt.config))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("The time was already extended from another page or an earlier click; "
+                       "the countdown shows the current deadline.", stale=True)
+    db.session.commit()
+    if isinstance(attempt, m.Attempt):
+        db.session.refresh(attempt)
+    return new_deadline
 
 
 def finish_if_expired(attempt: m.Attempt | AttemptState) -> bool:

@@ -79,8 +79,18 @@
 
   // After a swap the focused element is gone: move focus to what the learner needs next.
   function onAfterSettle(event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.matches && elt.matches("[data-timer-box]")) {
+      // An extension swapped the countdown (and the dialog it came from): keep focus on the
+      // extend button, or on the countdown when no extension is left; the note is a status.
+      var focus = elt.querySelector("[data-extend='bar']");
+      if (!focus) { focus = elt.querySelector("[data-deadline]"); if (focus) focus.tabIndex = -1; }
+      if (focus) focus.focus();
+      tick();
+      return;
+    }
     var root = panel();
-    if (!root || !event.detail || !event.detail.elt) return;
+    if (!root || !elt) return;
     if (event.detail.elt.id !== "question-panel" && !root.contains(event.detail.elt)) return;
     var target = root.querySelector("[data-autofocus]");
     if (target) target.focus({ preventScroll: false });
@@ -95,16 +105,58 @@
     return (h ? h + ":" : "") + mm + ":" + (s < 10 ? "0" : "") + s;
   }
 
+  // Screen readers hear the time left only when it crosses a threshold (the timer itself is
+  // role=timer, which is not read out by itself), and a learner who chose "let me extend" gets
+  // a dialog 20 seconds before the end. State is keyed by deadline: an htmx swap re-renders the
+  // countdown without repeating an announcement, and an extension (a new deadline) starts over.
+  // The first tick of a deadline only records where it stands, so opening a question at
+  // 4 minutes left says nothing until 1 minute is left.
+  var THRESHOLDS = [10, 5, 1];
+  var spoken = {};
+  var warned = {};
+
+  function crossed(left) {
+    var current = null;
+    THRESHOLDS.forEach(function (minutes) { if (left <= minutes * 60) current = minutes; });
+    return current;
+  }
+
+  function announce(box, key, left) {
+    var current = crossed(left);
+    if (!(key in spoken)) { spoken[key] = current; return; }
+    if (current === null || (spoken[key] !== null && current >= spoken[key])) return;
+    spoken[key] = current;
+    var region = box && box.querySelector("[data-timer-announce]");
+    if (region) region.textContent = current === 1 ? "1 minute left." : current + " minutes left.";
+  }
+
+  function warn(timer, box, key, left) {
+    var dialog = box && box.querySelector("dialog[data-time-warning]");
+    if (!dialog || !timer.hasAttribute("data-extendable")) return;
+    var out = dialog.querySelector("[data-warning-left]");
+    if (out) out.textContent = String(left);
+    var seconds = Number(timer.getAttribute("data-warn-seconds")) || 20;
+    if (left > seconds || left === 0 || warned[key] || typeof dialog.showModal !== "function") return;
+    warned[key] = true;
+    dialog.showModal();
+    var button = dialog.querySelector("[data-extend]");
+    if (button) button.focus();
+  }
+
   var leaving = false;
   function tick() {
     var timers = document.querySelectorAll("[data-deadline]");
     Array.prototype.forEach.call(timers, function (timer) {
-      var deadline = Date.parse(timer.getAttribute("data-deadline"));
+      var key = timer.getAttribute("data-deadline");
+      var deadline = Date.parse(key);
       if (isNaN(deadline)) return;
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       var out = timer.querySelector("[data-remaining]");
       if (out) out.textContent = format(left);
       timer.classList.toggle("timer-low", left <= 300);
+      var box = timer.closest("[data-timer-box]");
+      announce(box, key, left);
+      warn(timer, box, key, left);
       if (left === 0 && !leaving) {
         leaving = true;
         var url = timer.getAttribute("data-expired-url");
