@@ -131,6 +131,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Review mistakes (FSRS): a card comes back when its predicted recall falls to this.
         # Higher means more reviews and fewer forgotten answers; 0.7-0.99, default 0.9.
         REVIEW_DESIRED_RETENTION=env_retention("REVIEW_DESIRED_RETENTION"),
+        # "Report a problem" per learner (Flask-Limiter syntax); counted in
+        # RATELIMIT_STORAGE_URI (memory:// per process by default: web.ratelimit).
+        REPORT_RATE_LIMIT=os.environ.get("REPORT_RATE_LIMIT") or "5 per minute;30 per day",
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
     )
 
 

@@ -62,6 +62,15 @@ def position(page: Page) -> int:
     return int(page.locator("#quiz-progress").get_attribute("value") or 0)
 
 
+def start_by_keyboard(page: Page, url: str, kind: str) -> str:
+    """Open ``url``, Tab to its Start button, press Enter: the new attempt's public id."""
+    page.goto(url)
+    tab_to(page, f"button[data-start='{kind}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
+    return page.url.rsplit("/", 2)[1]
+
+
 def test_practice_quiz_with_the_keyboard_only(live_server, page: Page,
                                               screenshot_dir: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -176,11 +185,7 @@ def test_exam_pick_then_f_keeps_the_option_selected_and_enter_saves_it(
     """The learner's report: pick an option, press F, and the selection must still be there
     (Enter then saves it, no "Choose an answer"); a saved answer can then be changed."""
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/quiz/exams/aws-clf-c02")
-    tab_to(page, "button[data-start='exam']")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
-    public_id = page.url.rsplit("/", 2)[1]
+    public_id = start_by_keyboard(page, live_server.url + "/quiz/exams/aws-clf-c02", "exam")
     page.evaluate("window.__marker = 1")
     legend = page.locator("#question-panel legend").inner_text()
     keys = ["1", "2"] if re.search(r"Choose two", legend) else ["2"]
@@ -264,11 +269,7 @@ def test_tampered_answer_is_swapped_in_with_its_message(live_server, page: Page)
 def test_an_answer_after_the_deadline_opens_the_results_page(
         live_server, live_app: Flask, page: Page, screenshot_dir: Path) -> None:
     """The server says HX-Redirect; htmx leaves the question for the results, a full load."""
-    page.goto(live_server.url + "/quiz/exams/gcp-cdl")
-    tab_to(page, "button[data-start='exam']")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/quiz/attempts/[0-9a-f]{32}/1$"))
-    public_id = page.url.rsplit("/", 2)[1]
+    public_id = start_by_keyboard(page, live_server.url + "/quiz/exams/gcp-cdl", "exam")
     with live_app.app_context():
         db.session.execute(sa.update(m.Attempt).where(m.Attempt.public_id == public_id)
                            .values(deadline=m.utcnow() - dt.timedelta(seconds=1)))
@@ -336,3 +337,49 @@ def test_the_countdown_speaks_at_thresholds_and_warns_before_the_end_with_an_ext
         assert attempt is not None and attempt.config["timing"]["extensions"] == 1
         assert (attempt.deadline - attempt.created_at) == dt.timedelta(minutes=100)
     check_axe(page)
+
+
+def test_report_a_problem_in_place_with_the_keyboard(live_server, live_app: Flask, page: Page,
+                                                     screenshot_dir: Path) -> None:
+    """The link opens the form inside the feedback (no page load), focus lands on the first
+    reason, and the sent report turns into its status; the results say so too."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    public_id = start_by_keyboard(page, live_server.url + "/quiz", "practice")
+    choose(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+    page.evaluate("window.__marker = 1")
+    tab_to(page, "a.report-link")
+    page.keyboard.press("Enter")
+    first = page.locator("#report-1-reason-0")
+    expect(first).to_be_focused()
+    page.keyboard.press("ArrowDown")  # radios: arrows move and choose
+    expect(page.locator("#report-1-reason-1")).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#report-1-comment")).to_be_focused()
+    page.keyboard.type("Two of the options are listed as equivalents on the provider's page.")
+    check_axe(page)
+    shoot(page, screenshot_dir, "report-form")
+    tab_to(page, "button[data-report-send]")
+    page.keyboard.press("Enter")
+    status = page.locator("#report-1 [data-reported]")
+    expect(status).to_contain_text("Reported — under review")
+    expect(status).to_contain_text("More than one answer is right")
+    expect(status).to_be_focused()
+    assert page.evaluate("window.__marker") == 1, "reporting caused a full page load"
+    with live_app.app_context():
+        report = db.session.scalar(sa.select(m.ItemReport).join(
+            m.Attempt, m.Attempt.id == m.ItemReport.attempt_id).where(
+            m.Attempt.public_id == public_id))
+        assert report is not None and report.reason == "two_right"
+        assert report.comment.startswith("Two of the options")
+    check_axe(page)
+    page.goto(f"{live_server.url}/quiz/attempts/{public_id}/1")
+    page.locator("form.finish-form button").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    expect(page.locator("#answer-1 [data-reported]")).to_contain_text("Reported — under review")
+    expect(page.locator("#answer-2 a.report-link")).to_be_visible()
+    page.locator("#answer-2 a.report-link").click()
+    expect(page.locator("#report-2-reason-0")).to_be_focused()
+    check_axe(page)
+    shoot(page, screenshot_dir, "results-report-form")

@@ -30,6 +30,14 @@ def test_quiz_pages_and_fragments_are_valid_html(app: Flask, tmp_path: Path) -> 
     fragments["practice answer (htmx)"] = answer(
         client, practice, headers={"HX-Request": "true"}).get_data(as_text=True)
     pages["practice feedback"] = client.get(practice).get_data(as_text=True)
+    report = practice + "/report?back=question"
+    pages["report form"] = client.get(report).get_data(as_text=True)
+    fragments["report form (htmx)"] = client.get(
+        report, headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragments["report sent (htmx)"] = client.post(
+        practice + "/report", data={"reason": "unclear", "back": "question"},
+        headers={"HX-Request": "true"}).get_data(as_text=True)
+    pages["reported feedback"] = client.get(practice).get_data(as_text=True)
 
     exam = start_attempt(client, "exam")
     assert exam

@@ -451,3 +451,58 @@ def create_pg_app(url: str) -> Flask:
 
     return create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url,
                        "WTF_CSRF_ENABLED": False, "SEED_DIR": str(SEED_DIR)})
+
+
+def _item_reports_arrive_beside_quiz_history(app: Flask) -> None:
+    """0005 adds the report table to a database with quiz history, which it leaves alone; the
+    unique (learner, item) holds; the downgrade drops the reports and keeps the history."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy.exc import IntegrityError
+
+    at = dt.datetime(2026, 12, 4, 9, 0)
+    lid = "cd" * 16
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO learner (id, created_at) VALUES (:id, :at)"),
+                         {"id": lid, "at": at})
+            conn.execute(sa.text(
+                "INSERT INTO attempt (public_id, learner_id, mode, title, config, rng_seed, "
+                "content_version, question_count, created_at, score_points, max_points) "
+                "VALUES ('p5', :lid, 'practice', 'Old practice', '{}', 1, 'v1', 1, :at, 1, 1)"),
+                {"lid": lid, "at": at})
+        upgrade()
+        attempt = db.session.scalar(sa.select(m.Attempt).where(m.Attempt.public_id == "p5"))
+        assert attempt is not None and attempt.title == "Old practice"
+        report = {"learner_id": lid, "attempt_id": attempt.id, "position": 1,
+                  "card_key": "eq:x", "kind": "equivalence", "reason": "unclear",
+                  "item": {"prompt": "p"}, "source": {"urls": []}, "created_at": at}
+        db.session.add(m.ItemReport(**report))
+        db.session.commit()
+        db.session.add(m.ItemReport(**report))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(m.ItemReport)) == 1
+        db.session.close()
+        downgrade(revision="0004")
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert "item_report" not in tables
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT title FROM attempt")).scalar() == "Old practice"
+        upgrade()
+
+
+def test_migration_0005_adds_reports_beside_quiz_history_on_sqlite(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "reports.db")
+    _item_reports_arrive_beside_quiz_history(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migration_0005_adds_reports_beside_quiz_history_on_postgres(pg_url: str) -> None:
+    app = create_pg_app(pg_url)
+    _item_reports_arrive_beside_quiz_history(app)
+    with app.app_context():
+        db.engine.dispose()

@@ -144,4 +144,11 @@ def test_a_reseed_reaches_readers_once_the_shared_age_has_passed(front, tmp_path
     assert set(seen) <= {"STALE", "UPDATING", "EXPIRED", "REVALIDATED", "MISS", "HIT"}, seen
     assert after[1]["etag"] != before[1]["etag"]
     assert re.search(r"s-maxage=2\b", after[1]["cache-control"])
-    assert fetch(port, "/")[1]["x-cache-status"] == "HIT"  # and the new page is cached again
+    # And the new page is cached again: a HIT (on a loaded machine the copy may age past the
+    # 2 s shared age between two fetches and be refreshed once more; always the new page).
+    for _ in range(5):
+        again = fetch(port, "/")
+        assert marker in again[2], again[1]["x-cache-status"]
+        if again[1]["x-cache-status"] == "HIT":
+            break
+    assert again[1]["x-cache-status"] == "HIT"

@@ -103,4 +103,32 @@ class ReviewCard(db.Model):
     snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
 
-QUIZ_MODELS = (Learner, Attempt, AttemptQuestion, ReviewCard)
+class ItemReport(db.Model):
+    """A learner's report of a problem with a question (``quiz/store/reports.py``): what is
+    wrong, their comment, and everything a maintainer needs to judge it without the learner —
+    the item as it was asked (snapshot), the content version it was generated from and the one
+    current when reported, and the source record of its facts. One per learner and item: the
+    item shows "Reported — under review" to its reporter wherever it comes back."""
+
+    __tablename__ = "item_report"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "card_key"),
+                      sa.Index("ix_item_report_status_created_at", "status", "created_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[str] = mapped_column(sa.ForeignKey("learner.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    card_key: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    item: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    source: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    content_version: Mapped[str] = mapped_column(sa.String(64), default="")  # the item's
+    reported_version: Mapped[str] = mapped_column(sa.String(64), default="")  # when reported
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")  # open / resolved
+    resolution: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+QUIZ_MODELS = (Learner, Attempt, AttemptQuestion, ReviewCard, ItemReport)

@@ -97,5 +97,67 @@ def quiz_report_command(sample: int, seed: int) -> None:
         raise click.ClickException(f"{problems} item-writing violation(s)")
 
 
+@click.group("reports")
+def reports_group() -> None:
+    """Problems learners reported with questions: list, export (CSV), resolve."""
+
+
+def _status_option(fn):  # noqa: ANN001, ANN202 - a click decorator
+    return click.option("--status", type=click.Choice(["open", "resolved", "all"]),
+                        default="open", show_default=True,
+                        help="Which reports: still open, resolved, or all.")(fn)
+
+
+@reports_group.command("list")
+@_status_option
+@with_appcontext
+def reports_list_command(status: str) -> None:
+    """One line per report, oldest first: id, date, reason, item, comment."""
+    from .store import reports as store
+
+    rows = store.listing(None if status == "all" else status)
+    for r in rows:
+        comment = " ".join(r.comment.split())
+        click.echo(f"#{r.id}  {r.created_at:%Y-%m-%d %H:%M}  {r.status:<8}  {r.reason:<9}  "
+                   f"{r.kind}  {r.card_key}")
+        click.echo(_wrap(r.item.get("prompt", ""), "      "))
+        if comment:
+            click.echo(_wrap(f"Comment: {comment}", "      "))
+    click.echo(f"{len(rows)} report(s) ({status}).")
+
+
+@reports_group.command("export")
+@_status_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the CSV here instead of to standard output.")
+@with_appcontext
+def reports_export_command(status: str, output: str | None) -> None:
+    """Every field of the reports as CSV: the item as asked, versions, sources."""
+    from .store import reports as store
+
+    rows = store.listing(None if status == "all" else status)
+    text = store.csv_text(rows)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"{len(rows)} report(s) written to {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@reports_group.command("resolve")
+@click.argument("report_id", type=int)
+@click.option("--note", default="", help="What was done (fixed in seed/..., not a problem).")
+@with_appcontext
+def reports_resolve_command(report_id: int, note: str) -> None:
+    """Mark a report reviewed; its reporter then sees "Reported — reviewed"."""
+    from .store import reports as store
+
+    if store.resolve(report_id, note) is None:
+        raise click.ClickException(f"There is no report #{report_id}.")
+    click.echo(f"Report #{report_id} resolved.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(quiz_report_command)
+    app.cli.add_command(reports_group)

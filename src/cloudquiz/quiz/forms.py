@@ -15,13 +15,20 @@ import re
 from collections.abc import Iterable, Sequence
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf
+from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import timing as limits
 from .store import PRACTICE_COUNTS
+from .store import reports as report_store
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 _INDEX_RE = re.compile(r"^[0-9]{1,3}$")  # ASCII digits only: int() also reads "١"
@@ -71,6 +78,19 @@ class ExtendForm(FlaskForm):
 
     deadline = HiddenField()
     back = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    """Report a problem with a question: what is wrong, and an optional comment."""
+
+    reason = RadioField("What is wrong?", validators=[InputRequired(
+        message="Choose what is wrong with the question.")],
+        choices=[SelectChoice(k, v) for k, v in report_store.REASONS.items()])
+    comment = TextAreaField("Comment (optional)", validators=[Length(
+        max=report_store.MAX_COMMENT,
+        message=f"Keep the comment under {report_store.MAX_COMMENT} characters.")])
+    back = HiddenField(validators=[AnyOf(["results", "question"],
+                                         message="This report form was tampered with.")])
 
 
 class FlagForm(FlaskForm):

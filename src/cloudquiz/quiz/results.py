@@ -13,7 +13,7 @@ from flask import Response, url_for
 
 from .. import models as m
 from ..web.htmx import render_page
-from . import identity, timing
+from . import identity, reporting, timing
 from .blueprint import (
     KIND_LABELS,
     MODE_LABELS,
@@ -26,6 +26,7 @@ from .blueprint import (
 )
 from .store import attempts, review
 from .store import progress as progress_store
+from .store import reports as report_store
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,11 @@ def results(public_id: str) -> Response:
         "reasons": [(q.options[i], i in q.correct, why)
                     for i, why in enumerate(q.rationale or []) if why and i < len(q.options)],
     } for q in questions]
+    reported = report_store.reported(att.learner_id, [q.card_key for q in questions])
+    for it in items:
+        q = it["q"]
+        it["report"] = reporting.link_context(public_id, q.position, "results",
+                                              reported.get(q.card_key))
     answered = sum(1 for q in questions if q.chosen is not None)
     return render_page(
         "quiz/results.html", attempt=att, cfg=cfg, items=items, groups=_groups(att, questions),

@@ -25,7 +25,13 @@ from .. import models as m
 from ..content import content_version
 from ..models import db
 from ..web.htmx import full_redirect, render_page, wants_fragment
-from . import engine, identity, snapshot, timing
+from . import (
+    engine,
+    identity,
+    reporting,  # registers the report pages; the question panel links to them
+    snapshot,
+    timing,
+)
 from . import results as _results  # noqa: F401 - registers the results and progress pages
 from .blueprint import (
     KIND_LABELS,
@@ -374,6 +380,8 @@ def _panel(att: attempts.AttemptState, q: attempts.QuestionState, counts: attemp
         correct_texts=[q.options[i] for i in q.correct] if show_feedback else [],
         chosen_texts=[q.options[i] for i in (q.chosen or []) if 0 <= i < len(q.options)],
         mode_label=MODE_LABELS.get(att.mode, att.mode),
+        **(reporting.link_context(pid, q.position, "question", counts.report)
+           if show_feedback else {}),
     )
 
 
@@ -458,7 +466,8 @@ def answer_submit(public_id: str, n: int) -> Response:
     else:
         q = dataclasses.replace(q, chosen=list(chosen), is_correct=done.correct,
                                 points=done.points, version=done.version)
-        counts = attempts.Tallies(done.answered, done.flagged, held=done.held)
+        counts = attempts.Tallies(done.answered, done.flagged, held=done.held,
+                                  report=done.report)
     return _panel(att, q, counts)
 
 

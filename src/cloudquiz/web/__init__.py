@@ -17,7 +17,17 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, caching, context, database, errors, headers, hosts, limits
+from . import (
+    assets,
+    caching,
+    context,
+    database,
+    errors,
+    headers,
+    hosts,
+    limits,
+    ratelimit,
+)
 
 
 def _finalize(response: Response) -> Response:
@@ -33,6 +43,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
                                 x_port=hops, x_prefix=hops)  # type: ignore[method-assign]
     limits.init_app(app)
+    ratelimit.init_app(app)
     database.init_app(app)
     errors.init_app(app)
     assets.init_app(app)

@@ -35,6 +35,8 @@ def render_error(code: int, detail: str | None = None) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
+    if exc.response is not None:  # the raiser built its own page (e.g. a rate limit's 429)
+        return exc.response  # type: ignore[return-value]
     code = exc.code or 500
     detail = exc.description if code in (400, 404, 409, 413, 422) else None
     if detail == type(exc).description:  # werkzeug's generic text adds nothing to ours

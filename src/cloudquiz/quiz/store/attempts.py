@@ -125,13 +125,22 @@ class _Statements:
             return sa.exists(sa.select(held_q.c.id).where(
                 held_q.c.attempt_id.in_(running), held_q.c.card_key == card_key))
 
+        ir = m.ItemReport.__table__
+
+        def report_of(learner: Any, card_key: Any) -> Any:
+            """The learner's report of the item, as "status:reason" (None: not reported)."""
+            return (sa.select(ir.c.status + ":" + ir.c.reason)
+                    .where(ir.c.learner_id == learner, ir.c.card_key == card_key)
+                    .scalar_subquery())
+
         running_exam = sa.and_(ma.c.mode == "exam", ma.c.finished_at.is_(None))
         tallies = [tally(sa.func.count(other.c.chosen)).label("t_answered"),
                    tally(sa.func.count(), other.c.flagged.is_(True)).label("t_flagged"),
                    tally(sa.func.min(other.c.position), other.c.chosen.is_(None))
                    .label("t_first_open"),
                    sa.case((running_exam, sa.false()), else_=held_by_running_exam(
-                       ma.c.learner_id, aq.c.card_key, ma.c.id)).label("t_held")]
+                       ma.c.learner_id, aq.c.card_key, ma.c.id)).label("t_held"),
+                   report_of(ma.c.learner_id, aq.c.card_key).label("t_report")]
         joined = ma.outerjoin(aq, sa.and_(aq.c.attempt_id == ma.c.id,
                                           aq.c.position == p("b_position")))
         mine = (ma.c.public_id == p("b_public_id"), ma.c.learner_id == p("b_learner_id"))
@@ -174,7 +183,8 @@ class _Statements:
         # Practice and review show the right answer with the answer, unless a running exam
         # asks the same question: the RETURNING clause says so, still without a read after.
         self.add_points_held = self.add_points.returning(held_by_running_exam(
-            p("b_learner_id"), p("b_card_key"), p("b_attempt_id")))
+            p("b_learner_id"), p("b_card_key"), p("b_attempt_id")),
+            report_of(p("b_learner_id"), p("b_card_key")))
 
 
 @functools.cache
@@ -201,8 +211,8 @@ def question_state(public_id: str, lid: str | None, position: int, *, tallies: b
     a, q = len(_ATTEMPT_FIELDS), len(_ATTEMPT_FIELDS) + len(_QUESTION_FIELDS)
     attempt = AttemptState(*row[:a])
     question = QuestionState(*row[a:q]) if row[a] is not None else None
-    counts = (Tallies(int(row[q] or 0), int(row[q + 1] or 0), row[q + 2], bool(row[q + 3]))
-              if tallies else None)
+    counts = (Tallies(int(row[q] or 0), int(row[q + 1] or 0), row[q + 2], bool(row[q + 3]),
+                      row[q + 4]) if tallies else None)
     return attempt, question, counts
 
 
@@ -266,6 +276,7 @@ class Recorded(NamedTuple):
     finished: bool
     version: int = 0
     held: bool = False
+    report: str | None = None  # the learner's report of the item: "status:reason"
 
 
 def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,
@@ -313,8 +324,9 @@ def answer(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | Ques
     db.session.commit()
     answered, flagged = int(tallies[0]), int(tallies[1])
     held = bool(tallies[2]) if len(tallies) > 2 else False
+    report = tallies[3] if len(tallies) > 3 else None
     return Recorded(points, correct, answered, flagged, _finish_if_complete(attempt, answered),
-                    new_version, held)
+                    new_version, held, report)
 
 
 def clear(attempt: m.Attempt | AttemptState, question: m.AttemptQuestion | QuestionState,

@@ -67,3 +67,6 @@ class Tallies:
     # The question's card is also in another exam of this learner that is still running: its
     # right answer is not shown anywhere until that exam is submitted.
     held: bool = False
+    # The learner's report of this item ("open:wrong_key"), None when not reported: the panel
+    # shows "Reported — under review" instead of the report link.
+    report: str | None = None

@@ -65,8 +65,16 @@
   function onBeforeSwap(event) {
     var detail = event.detail;
     var target = detail.target;
-    if (!target || target.id !== "question-panel") return;
     var status = detail.xhr && detail.xhr.status;
+    if (target && target.matches && target.matches("[data-report-box]")) {
+      // A report form comes back in place with its message (422 no reason, 429 too many).
+      if (/^\s*<div class="report-box"/.test(detail.serverResponse || "") && status < 500) {
+        detail.shouldSwap = true;
+        detail.isError = false;
+      }
+      return;
+    }
+    if (!target || target.id !== "question-panel") return;
     if (status !== 400 && status !== 409 && status !== 422) return;
     if (/^\s*<div id="question-panel"/.test(detail.serverResponse || "")) {
       detail.shouldSwap = true;
@@ -80,6 +88,14 @@
   // After a swap the focused element is gone: move focus to what the learner needs next.
   function onAfterSettle(event) {
     var elt = event.detail && event.detail.elt;
+    if (elt && elt.matches && elt.matches("[data-report-box]")) {
+      // The report form opened in place: focus its first choice (or its message); once sent,
+      // the status line (a live region) says it is saved.
+      var first = elt.querySelector("[role='alert'], input[type='radio'], [data-reported]");
+      if (first && first.tagName.toLowerCase() !== "input") first.tabIndex = -1;
+      if (first) first.focus();
+      return;
+    }
     if (elt && elt.matches && elt.matches("[data-timer-box]")) {
       // An extension swapped the countdown (and the dialog it came from): keep focus on the
       // extend button, or on the countdown when no extension is left; the note is a status.
