@@ -116,6 +116,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # form, a choose-three answer, is under 1 KiB).
         MAX_CONTENT_LENGTH=env_int_default("MAX_CONTENT_LENGTH", 64 * 1024),
         MAX_FORM_PARTS=200,
+        # ... except a progress file imported on /progress/import (quiz.transfer).
+        IMPORT_MAX_BYTES=env_int_default("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         # Host names the site answers to (".example.org" also allows subdomains); unset: any
         # well-formed host name. A malformed or unlisted Host gets the 400 page (web.hosts).
         TRUSTED_HOSTS=env_list("TRUSTED_HOSTS"),

@@ -383,3 +383,38 @@ def test_report_a_problem_in_place_with_the_keyboard(live_server, live_app: Flas
     expect(page.locator("#report-2-reason-0")).to_be_focused()
     check_axe(page)
     shoot(page, screenshot_dir, "results-report-form")
+
+
+def test_history_moves_to_another_browser_by_download_and_import(
+        live_server, page: Page, browser, screenshot_dir: Path, tmp_path: Path) -> None:
+    """Download the file on /progress, open a fresh browser context (another browser: no
+    cookie), import it there: the same attempts show on its /progress."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    public_id = start_by_keyboard(page, live_server.url + "/quiz", "practice")
+    choose(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+    page.locator("form.finish-form button").click()
+    page.wait_for_url(re.compile(rf"/{public_id}/results$"))
+    page.goto(live_server.url + "/progress")
+    with page.expect_download() as info:
+        page.locator("a[data-export]").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name.startswith("cloudquiz-progress-") and saved.suffix == ".json"
+    other = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        fresh = other.new_page()
+        fresh.goto(live_server.url + "/progress/import")
+        check_axe(fresh)
+        fresh.get_by_label("Progress file (.json)").set_input_files(str(saved))
+        fresh.locator("button[data-import]").click()
+        done = fresh.locator("[data-imported]")
+        expect(done).to_contain_text("1 attempt and")
+        check_axe(fresh)
+        fresh.screenshot(path=str(screenshot_dir / "quiz-import-done-375.png"), full_page=True)
+        fresh.get_by_role("link", name="See your progress").click()
+        expect(fresh.locator("#attempts-title + div table tbody tr")).to_have_count(1)
+        expect(fresh.locator("#attempts-title + div table")).to_contain_text("Practice")
+    finally:
+        other.close()

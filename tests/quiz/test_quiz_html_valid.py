@@ -4,6 +4,7 @@ only exist after POSTs)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -50,6 +51,14 @@ def test_quiz_pages_and_fragments_are_valid_html(app: Flask, tmp_path: Path) -> 
     pages["exam results"] = client.get(finish.headers["Location"]).get_data(as_text=True)
     pages["progress"] = client.get("/progress").get_data(as_text=True)
     pages["quiz start"] = client.get("/quiz").get_data(as_text=True)
+    pages["import form"] = client.get("/progress/import").get_data(as_text=True)
+    exported = client.get("/progress/export").get_data()
+    pages["import done"] = client.post(
+        "/progress/import", data={"file": (io.BytesIO(exported), "p.json")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    pages["import refused"] = client.post(
+        "/progress/import", data={"file": (io.BytesIO(b"{}"), "p.json")},
+        content_type="multipart/form-data").get_data(as_text=True)
 
     files: dict[Path, str] = {}
     for label, html in pages.items():

@@ -381,7 +381,8 @@ def test_the_store_never_touches_the_session_and_only_views_read_it() -> None:
     assert readers == {"identity.py"}, readers
     importers = {p.name for p in quiz.rglob("*.py") if any(
         i in (".:identity", ".identity") for i in _imports(p))}
-    assert importers <= {"views.py", "results.py", "reporting.py", "blueprint.py"}, importers
+    assert importers <= {"views.py", "results.py", "reporting.py", "transfer.py",
+                         "blueprint.py"}, importers
 
 
 @pytest.mark.postgres

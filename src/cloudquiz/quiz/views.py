@@ -33,6 +33,7 @@ from . import (
     timing,
 )
 from . import results as _results  # noqa: F401 - registers the results and progress pages
+from . import transfer as _transfer  # noqa: F401 - registers export and import of progress
 from .blueprint import (
     KIND_LABELS,
     MODE_LABELS,
