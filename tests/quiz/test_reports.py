@@ -266,3 +266,43 @@ def test_the_cli_lists_exports_and_resolves_reports(app: Flask, client: FlaskCli
     assert "Reported — reviewed" in text
     missing = runner.invoke(args=["reports", "resolve", "99999"])
     assert missing.exit_code != 0 and "no report #99999" in missing.output
+
+
+@pytest.mark.postgres
+def test_reports_and_portable_progress_on_postgresql(pg_url: str) -> None:
+    """The report's savepoint on a duplicate, its status in the question page's one query and
+    in the answer's RETURNING, and a history import, on PostgreSQL."""
+    import json
+
+    from flask_migrate import upgrade
+
+    from cloudquiz import create_app
+    from cloudquiz.seeding import seed_database
+    from tests.support.app import SEED_DIR
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": pg_url, "SEED_DIR": str(SEED_DIR)})
+    with app.app_context():
+        upgrade()
+        seed_database(db.session, SEED_DIR)
+    try:
+        client = app.test_client()
+        pid = answered_practice(app, client, n=2)
+        assert send(client, pid, 1, reason="wrong_key").status_code == 303
+        again = client.post(f"/quiz/attempts/{pid}/1/report",
+                            data={"reason": "unclear", "back": "question"})
+        assert again.status_code == 303 and [r.reason for r in reports(app)] == ["wrong_key"]
+        text = page_text(client.get(f"/quiz/attempts/{pid}/1").get_data(as_text=True))
+        assert "Reported — under review" in text
+        client.post(f"/quiz/attempts/{pid}/finish")
+        exported = client.get("/progress/export").get_data()
+        other = app.test_client()
+        for expected in ("1 attempt and", "Nothing new"):
+            done = other.post("/progress/import",
+                              data={"file": (io.BytesIO(exported), "p.json")},
+                              content_type="multipart/form-data")
+            assert done.status_code == 200 and expected in page_text(done.get_data(as_text=True))
+        assert json.loads(exported)["attempts"][0]["questions"][0]["chosen"] is not None
+    finally:
+        with app.app_context():
+            db.engine.dispose()
