@@ -305,3 +305,59 @@ def test_history_and_bookmarks_of_filtered_views_survive_a_reload(page: Page,
     expect(page.locator("#category-storage")).to_be_checked()
     expect(page.locator("#service-grid .result-count")).to_contain_text("in Storage")
     assert urlsplit(page.url).query == "category=storage"
+
+
+def test_the_phone_header_is_one_row_with_a_menu_that_works_with_and_without_js(
+        live_server, browser: Browser, screenshot_dir: Path) -> None:
+    """At 375 px the header is the brand and "Menu" (no longer three rows of links); the menu
+    opens by click or keyboard, Escape closes it and gives focus back, and without JavaScript
+    it still opens (a <details>). At 1280 px the links sit in one row and there is no menu."""
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 800},
+                                      color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + "/compare")
+        page.screenshot(path=str(screenshot_dir / f"nav-menu-closed-{scheme}-375.png"))
+        header = page.locator(".site-header").bounding_box()
+        assert header is not None and header["height"] <= 72, header
+        brand = page.locator(".brand")  # not cut off by the menu button
+        assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", brand.element_handle())
+        assert brand.bounding_box()["x"] + brand.bounding_box()["width"] <= \
+            page.locator(".nav-menu summary").bounding_box()["x"]
+        expect(page.locator(".nav-list")).to_be_hidden()
+        summary = page.locator(".nav-menu summary")
+        expect(summary).to_be_visible()
+        expect(page.locator(".nav-menu-list a", has_text="Quiz")).to_be_hidden()
+        summary.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".nav-menu-list a", has_text="Quiz")).to_be_visible()
+        expect(page.locator(".nav-menu-list a[aria-current='page']")).to_have_text("Compare")
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+        page.screenshot(path=str(screenshot_dir / f"nav-menu-open-{scheme}-375.png"))
+        page.keyboard.press("Tab")
+        expect(page.locator(".nav-menu-list a").first).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(page.locator(".nav-menu-list a").first).to_be_hidden()
+        expect(summary).to_be_focused()
+        summary.click()
+        page.locator(".nav-menu-list a", has_text="Quiz").click()
+        page.wait_for_url(re.compile(r"/quiz$"))
+        expect(page.locator(".nav-menu-list a", has_text="Quiz")).to_be_hidden()
+        context.close()
+    no_js = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
+    page = no_js.new_page()
+    page.goto(live_server.url + "/")
+    page.locator(".nav-menu summary").click()
+    page.locator(".nav-menu-list a", has_text="Architectures").click()
+    page.wait_for_url(re.compile(r"/architectures$"))
+    no_js.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = wide.new_page()
+    page.goto(live_server.url + "/")
+    expect(page.locator(".nav-menu")).to_be_hidden()
+    links = page.locator(".nav-list a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1, tops  # one row
+    page.screenshot(path=str(screenshot_dir / "nav-row-1280.png"))
+    wide.close()

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from cloudquiz import models as m
 from cloudquiz.models import db
 from tests.support.app import private_content
+from tests.support.html import parse_page
 
 
 def test_home_shows_figures_counted_in_the_database(app: Flask, client: FlaskClient) -> None:
@@ -19,7 +20,7 @@ def test_home_shows_figures_counted_in_the_database(app: Flask, client: FlaskCli
         architectures = db.session.scalar(
             sa.select(sa.func.count()).select_from(m.Architecture))
     html = client.get("/").get_data(as_text=True)
-    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd><a [^>]*>(\d+)</a></dd>", html))
     assert figures["Cloud Providers"] == "3"
     assert figures["Core Services"] == str(services)
     assert services >= 60
@@ -37,7 +38,21 @@ def test_home_figures_follow_the_database(app: Flask, client: FlaskClient) -> No
         db.session.execute(sa.delete(m.Service).where(m.Service.id.not_in(keep)))
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert "<dt>Core Services</dt><dd>7</dd>" in html
+    assert '<dt>Core Services</dt><dd><a class="stretched" href="/compare" aria-label="7 Core Services">7</a></dd>' in html
+
+
+def test_home_starts_the_three_journeys_and_its_figures_are_links(client: FlaskClient) -> None:
+    page = parse_page(client.get("/").get_data(as_text=True))
+    actions = page.tree.css_first("nav.hero-actions")
+    assert actions is not None and actions.attributes["aria-label"] == "Start here"
+    assert [(a.text(), a.attributes["href"]) for a in actions.css("a")] == [
+        ("Compare services", "/compare"), ("Translate an architecture", "/architectures"),
+        ("Practise for an exam", "/quiz")]
+    figures = {a.attributes["aria-label"].split(" ", 1)[1]: a.attributes["href"]
+               for a in page.tree.css(".hero-figures a")}
+    assert figures == {"Cloud Providers": "#providers-title", "Core Services": "/compare",
+                       "Architecture Patterns": "/architectures",
+                       "Learning Resources": "/learn"}
 
 
 def test_home_shows_the_three_provider_cards_with_their_featured_services(
@@ -76,7 +91,11 @@ def test_navigation_marks_exactly_the_current_section(client: FlaskClient) -> No
     def current(url: str) -> list[str]:
         html = client.get(url).get_data(as_text=True)
         nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
-        return re.findall(r'aria-current="page"[^>]*>([^<]+)<', nav)
+        # The row of links (wide screens) and the same links in the phone menu agree.
+        row, menu = nav.split('<details class="nav-menu"', 1)
+        marked = re.findall(r'aria-current="page"[^>]*>([^<]+)<', row)
+        assert re.findall(r'aria-current="page"[^>]*>([^<]+)<', menu) == marked
+        return marked
 
     assert current("/quiz") == ["Quiz"]
     assert current("/progress") == ["Progress"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, url_for
 from sqlalchemy.orm import selectinload
 
 from .. import models as m
@@ -19,6 +19,7 @@ bp = Blueprint("pages", __name__)
 class Figure:
     value: int
     label_key: str
+    url: str = ""  # where the counted things are listed
 
 
 def home_figures() -> list[Figure]:
@@ -30,7 +31,9 @@ def home_figures() -> list[Figure]:
         sa.select(sa.func.count()).select_from(m.LearningResource).scalar_subquery(),
     )).one()
     keys = ("stat_providers", "stat_services", "stat_architectures", "stat_resources")
-    return [Figure(int(v), k) for v, k in zip(counts, keys, strict=True)]
+    urls = ("#providers-title", url_for("compare.index"), url_for("architectures.index"),
+            url_for("learn.index"))
+    return [Figure(int(v), k, u) for v, k, u in zip(counts, keys, urls, strict=True)]
 
 
 @bp.get("/")

@@ -1,7 +1,8 @@
 // Cloud Ecosystem Hub — the little that htmx cannot do on its own. No inline scripts (strict CSP).
 //
 // 1. Copy buttons on code samples (hidden without JavaScript, where they could not work).
-// 2. Form state in htmx history snapshots. htmx saves a page's HTML (attributes, not the live
+// 2. Escape and a click elsewhere close the phone menu (which opens without JavaScript).
+// 3. Form state in htmx history snapshots. htmx saves a page's HTML (attributes, not the live
 //    checked/value state) just before it swaps in the next view — when the user has already
 //    changed the filter that asked for it. So once a swap has settled, the filters that produced
 //    the view on screen are written into the attributes: the snapshot taken later then holds
@@ -72,9 +73,25 @@
     });
   }
 
+  // The phone menu (a <details>, so it opens without JavaScript): Escape or a click outside
+  // closes it, and Escape returns focus to its summary.
+  function closeMenus(except, refocus) {
+    document.querySelectorAll("details[data-nav-menu][open]").forEach(function (menu) {
+      if (menu === except) return;
+      menu.open = false;
+      if (refocus) menu.querySelector("summary").focus();
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy-target]");
     if (button) { copy(button); }
+    closeMenus(event.target.closest && event.target.closest("details[data-nav-menu]"), false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.querySelector("details[data-nav-menu][open]")) {
+      closeMenus(null, true);
+    }
   });
   document.addEventListener("DOMContentLoaded", function () { revealCopyButtons(document); });
   document.addEventListener("htmx:load", function (event) { revealCopyButtons(event.target); });
