@@ -27,6 +27,13 @@ from tests.support.crawl import Crawl, crawl
 __all__ = ["SEED_DIR", "make_app"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--crawl-variants", type=int, default=None, metavar="N",
+        help="follow at most N query-string variants per path in the site crawl (make check "
+             "passes 2: every page, a sample of its filter views); default: all of them")
+
+
 @pytest.fixture(autouse=True)
 def _push_request_context() -> None:
     """Override pytest-flask's: a pushed request context leaks ``g`` and writes between calls."""
@@ -68,15 +75,17 @@ def site(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="session")
-def site_crawl(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[tuple[Flask, Crawl]]:
+def site_crawl(seeded_db_file: Path, tmp_path_factory: pytest.TempPathFactory,
+               pytestconfig: pytest.Config) -> Iterator[tuple[Flask, Crawl]]:
     """Every in-site URL of the seeded site, requested once per test session: the crawl test
     and the seed-facts walk read the same pages (mark a module that uses it with
-    ``pytest.mark.xdist_group("site_crawl")`` so that xdist runs it where the crawl is)."""
+    ``pytest.mark.xdist_group("site_crawl")`` so that xdist runs it where the crawl is).
+    ``--crawl-variants N`` (the fast lane) follows every path but only N of its filter views."""
     path = tmp_path_factory.mktemp("crawl") / "crawl.db"
     shutil.copy(seeded_db_file, path)
     application = make_app(path, shared_content=True)
-    yield application, crawl(application)
+    yield application, crawl(application,
+                             variants_per_path=pytestconfig.getoption("crawl_variants"))
     with application.app_context():
         db.engine.dispose()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 from werkzeug.serving import make_server
 
 from cloudquiz import create_app
@@ -23,6 +24,27 @@ __all__ = ["RESULTS_DIR", "SEED_DIR", "HtmxClient", "LiveServer", "make_app", "p
 # of the one seeded database: a cached value is tagged with the content version, a hash of the
 # seed, so apps on the same seed may share it, and a reseed with other content replaces it.
 _SHARED_CONTENT: dict[str, object] = {}
+
+
+class _TemplateCode(BytecodeCache):
+    """Compiled templates shared by every app of the process (Jinja's bytecode cache, in
+    memory): each test's app would otherwise compile each template again (8 of the 40 s of
+    the quiz flow tests). A bucket's key holds the template source's checksum, so an edited
+    template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _TemplateCode()
 
 
 def make_app(db_path: Path, *, shared_content: bool = False, **config: object) -> Flask:
@@ -41,6 +63,7 @@ def make_app(db_path: Path, *, shared_content: bool = False, **config: object) -
     })
     if shared_content:
         app.extensions[CONTENT_CACHE] = _SHARED_CONTENT
+    app.jinja_env.bytecode_cache = _TEMPLATE_CODE
     return app
 
 

@@ -74,7 +74,7 @@ class Crawl:
 
 
 def crawl(app: Flask, client: FlaskClient | None = None, start: str | list[str] = "/",
-          limit: int = 4000, variants_per_path: int | None = None,
+          limit: int = 10000, variants_per_path: int | None = None,
           per_endpoint: int | None = None) -> Crawl:
     """Every in-site URL reachable from ``start``, each requested once.
 
