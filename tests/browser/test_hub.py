@@ -361,3 +361,85 @@ def test_the_phone_header_is_one_row_with_a_menu_that_works_with_and_without_js(
     assert len(tops) == 1, tops  # one row
     page.screenshot(path=str(screenshot_dir / "nav-row-1280.png"))
     wide.close()
+
+
+def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
+        live_server, browser: Browser, screenshot_dir: Path) -> None:
+    """1280 px: after scrolling far down the column headers sit under the site header, and the
+    category index beside the table stays in view; 375 px: no index (the select does it),
+    rows as cards. Both schemes; axe clean."""
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      color_scheme=scheme)
+        page = context.new_page()
+        page.goto(live_server.url + "/compare")
+        expect(page.locator(".provider-overview .overview-tile")).to_have_count(3)
+        page.screenshot(path=str(screenshot_dir / f"compare-top-{scheme}-1280.png"))
+        page.mouse.wheel(0, 6000)
+        page.wait_for_function("window.scrollY > 4000")
+        header = page.locator(".site-header").bounding_box()
+        th = page.locator(".compare-table thead th").first.bounding_box()
+        assert header and th and abs(th["y"] - (header["y"] + header["height"])) <= 4, (
+            header, th)
+        index = page.locator("nav.category-index")
+        expect(index).to_be_visible()
+        assert index.bounding_box()["y"] >= header["height"] - 1  # stuck under the header
+        page.screenshot(path=str(screenshot_dir / f"compare-scrolled-{scheme}-1280.png"))
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+        context.close()
+    phone = browser.new_context(viewport={"width": 375, "height": 800})
+    page = phone.new_page()
+    page.goto(live_server.url + "/compare?q=ad")
+    expect(page.locator("nav.category-index")).to_be_hidden()
+    expect(page.locator(".compare-table mark").first).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "compare-search-375.png"), full_page=False)
+    page.goto(live_server.url + "/compare?q=qqqqzz")
+    expect(page.locator("[data-empty]")).to_contain_text("No matching services.")
+    expect(page.locator(".exports")).to_have_count(0)
+    page.locator("a[data-clear-filters]").click()
+    page.wait_for_url(re.compile(r"/compare$"))
+    expect(page.locator("#compare-q")).to_have_value("")
+    phone.close()
+
+
+def test_provider_page_on_a_phone_select_compact_list_and_a_quiet_copy(
+        live_server, browser: Browser, screenshot_dir: Path) -> None:
+    """375 px: the categories are a select (no clipped chip row) that swaps the grid in place;
+    the "More services" list is two columns; "Copy" turns into "Copied" without moving the
+    card header, and a live region says so."""
+    context = browser.new_context(viewport={"width": 375, "height": 800},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(live_server.url + "/providers/aws")
+    expect(page.locator(".provider-chips")).to_be_hidden()
+    select = page.locator("#category-select")
+    expect(select).to_be_visible()
+    page.evaluate("window.__marker = 1")
+    select.select_option("storage")
+    page.wait_for_url(re.compile(r"/providers/aws\?category=storage$"))
+    expect(page.locator("#service-grid .result-count")).to_contain_text("in Storage")
+    assert page.evaluate("window.__marker") == 1, "the select reloaded the page"
+    page.goto(live_server.url + "/providers/aws")
+    more = page.locator(".more-services li")
+    first, second = more.nth(0).bounding_box(), more.nth(1).bounding_box()
+    assert first and second and abs(first["y"] - second["y"]) < 2  # side by side
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(screenshot_dir / "provider-phone-375.png"), full_page=True)
+    assert height < 11000, height
+    hidden = page.locator("details[data-more-all] .more-services li").first
+    expect(hidden).to_be_hidden()
+    page.locator(".more-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "provider-phone-more-375.png"))
+    page.locator("details[data-more-all] > summary").click()
+    expect(hidden).to_be_visible()
+    page.locator(".code-sample").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "provider-phone-code-375.png"))
+    head = page.locator(".code-sample figcaption").first
+    before = head.bounding_box()
+    head.locator(".copy-button").click()
+    expect(head.locator(".copy-button")).to_have_text("Copied")
+    expect(head.locator(".copy-status")).to_have_text("Code copied to the clipboard")
+    after = head.bounding_box()
+    assert before and after and before["height"] == after["height"], (before, after)
+    context.close()

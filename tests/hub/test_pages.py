@@ -58,7 +58,7 @@ def test_home_starts_the_three_journeys_and_its_figures_are_links(client: FlaskC
 def test_home_shows_the_three_provider_cards_with_their_featured_services(
         client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
-    for name in ("Amazon Web Services", "Microsoft Azure", "Google Cloud Platform"):
+    for name in ("Amazon Web Services", "Microsoft Azure", "Google Cloud"):
         assert name in html
     for text in ("CloudFront", "Vertex AI", "Pub/Sub", "OpenAI", "BigQuery", "Firebase"):
         assert text in html

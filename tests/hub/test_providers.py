@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cloudquiz import models as m
 from cloudquiz.hub import theme
 from cloudquiz.models import db
-from tests.support.html import fragment_root, page_text
+from tests.support.html import fragment_root, page_text, parse_page
 from tests.support.pages import ODD_VALUES, assert_three_ways, varies_on_hx
 from tests.support.queries import assert_bounded_queries
 
@@ -246,3 +246,35 @@ def test_highlight_escapes_code() -> None:
 def test_vary_on_every_provider_response(client: FlaskClient) -> None:
     assert varies_on_hx(client.get("/providers/aws"))
     assert varies_on_hx(client.get("/providers/nope"))
+
+
+def test_google_is_called_google_cloud_and_gcp_only_as_a_short_label(reader: FlaskClient) -> None:
+    """Google's name today in headings and sentences; its former name stays, said as such;
+    "GCP" remains in tight labels (the navigation)."""
+    page = parse_page(reader.get("/providers/gcp").get_data(as_text=True))
+    text = page.text
+    assert page.tree.css_first("h1").text().strip().endswith("Google Cloud")
+    assert "Formerly Google Cloud Platform; GCP remains a common short label." in text
+    assert "Google Cloud documentation ↗" in text and "GCP documentation" not in text
+    assert "Google Cloud Well-Architected Best Practices" in text
+    nav = page.tree.css_first("nav.site-nav .nav-list")
+    assert "GCP" in nav.text()
+    exam = page_text(reader.get("/quiz/exams/gcp-cdl").get_data(as_text=True))
+    assert "Google Cloud does not publish a pass mark." in exam and "GCP does not" not in exam
+    assert page_text(reader.get("/providers/aws").get_data(as_text=True)).count("Formerly") == 0
+
+
+def test_a_phone_gets_the_categories_as_a_select_in_a_form_of_its_own(reader: FlaskClient
+                                                                     ) -> None:
+    page = parse_page(reader.get("/providers/aws?category=storage").get_data(as_text=True))
+    forms = [f for f in page.forms if f.action == "/providers/aws"]
+    chips, select = forms
+    assert chips.attrs["class"].endswith("provider-chips") and "category" in chips.choices
+    assert select.attrs["class"].endswith("provider-select")
+    assert select.data() == {"category": "storage"}  # states the view, like the chips
+    assert dict(chips.fields)["category"] == "storage"
+    options = page.tree.css("#category-select option")
+    assert options[0].text().startswith("All (") and len(options) == len(chips.choices["category"])
+    # the strengths under the title are words, not pills that look like filters
+    hero = page.tree.css_first(".provider-hero")
+    assert hero.css(".tag") == [] and hero.css_first(".strengths") is not None

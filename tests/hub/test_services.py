@@ -130,5 +130,5 @@ def test_service_page_runs_a_bounded_number_of_queries(app: Flask, client: Flask
 def test_title_and_description_name_the_service(app: Flask, client: FlaskClient) -> None:
     html = client.get(service_url(app, "gcp", "cloud-run")).get_data(as_text=True)
     head = html.split("</head>")[0]
-    assert "<title>Cloud Run (GCP)" in head
-    assert 'name="description" content="Cloud Run on Google Cloud Platform:' in head
+    assert "<title>Cloud Run (Google Cloud)" in head  # Google's name today, not "GCP"
+    assert 'name="description" content="Cloud Run on Google Cloud:' in head

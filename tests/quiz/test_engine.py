@@ -40,7 +40,7 @@ from cloudquiz.quiz.types import (
     DomainFact,
     Question,
 )
-from tests.support.app import make_app
+from tests.support.app import make_app, private_content
 from tests.support.paths import PROJECT_ROOT
 from tests.support.queries import QueryCounter
 
@@ -821,6 +821,7 @@ def test_get_snapshot_caches_per_content_version(app: Flask) -> None:
 
 def test_get_snapshot_builds_once_under_concurrency(app: Flask,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    private_content(app)  # an empty cache: an earlier test of this worker may have filled it
     builds = []
     real = snapshot_module.build_snapshot
 

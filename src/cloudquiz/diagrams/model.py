@@ -50,6 +50,7 @@ class ProviderRef:
     slug: str
     name: str
     short_name: str
+    common_name: str = ""  # what running text calls it ("Google Cloud"); short_name if empty
 
 
 @dataclass(frozen=True)

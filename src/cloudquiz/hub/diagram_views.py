@@ -46,7 +46,7 @@ def _echo(value: str) -> str:
 
 def load_providers() -> list[ProviderRef]:
     rows = db.session.scalars(sa.select(m.Provider).order_by(m.Provider.position)).all()
-    return [ProviderRef(p.slug, p.name, p.short_name) for p in rows]
+    return [ProviderRef(p.slug, p.name, p.short_name, p.common_name) for p in rows]
 
 
 def read_view_args(providers: Iterable[ProviderRef], node_ids: Iterable[str],

@@ -80,8 +80,9 @@ def service_grid(provider: m.Provider, category: str) -> ServiceGrid:
     grid = ServiceGrid(options=[CategoryOption(c.slug, c.name, c.icon, counts[c.id])
                                 for c in cats])
     if category and category not in {c.slug for c in cats}:
-        grid.notice = (f"{provider.short_name} has no services in a category called "
-                       f"“{category}”; showing all {provider.short_name} services.")
+        name = provider.common_name or provider.short_name
+        grid.notice = (f"{name} has no services in a category called "
+                       f"“{category}”; showing all {name} services.")
         category = ""
     grid.selected = category
     for s in services:

@@ -132,7 +132,11 @@ def code_css() -> str:
     def rules(style: str) -> list[str]:
         defs = HtmlFormatter(style=style, cssclass=CODE_CLASS).get_style_defs(f".{CODE_CLASS}")
         # Keep only our scoped rules (Pygments also emits global `pre { … }` and line numbers).
-        return [line for line in defs.splitlines() if line.startswith(f".{CODE_CLASS}")]
+        kept = [line for line in defs.splitlines() if line.startswith(f".{CODE_CLASS}")]
+        # The block's own background also goes into --code-bg: app.css paints the scroll
+        # shadows of a code block that is wider than its box over it.
+        return [re.sub(r"^(\.%s \{ )background: (#[0-9A-Fa-f]+);" % CODE_CLASS,
+                       r"\1--code-bg: \2; background: \2;", line) for line in kept]
 
     dark = ["  " + line for line in rules(DARK_CODE_STYLE)]
     return "\n".join([*rules(LIGHT_CODE_STYLE),

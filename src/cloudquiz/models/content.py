@@ -78,6 +78,8 @@ class Provider(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     short_name: Mapped[str] = mapped_column(sa.String(20))
+    common_name: Mapped[str] = mapped_column(sa.String(40), default="")
+    former_name: Mapped[str] = mapped_column(sa.String(80), default="")
     color: Mapped[str] = mapped_column(sa.String(16))
     icon: Mapped[str] = mapped_column(sa.String(16), default="")
     tagline: Mapped[str] = mapped_column(sa.Text)
@@ -225,7 +227,8 @@ class CapabilityService(db.Model):
 
 
 class CompareFact(db.Model):
-    """A comparison row that is a figure, not a service (market share, regions)."""
+    """A provider overview figure (market share, regions): one value and source per provider,
+    shown above the comparison, not as one of its service rows."""
 
     __tablename__ = "compare_fact"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,6 +239,7 @@ class CompareFact(db.Model):
     values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     source_url: Mapped[str] = mapped_column(sa.String(300))
+    sources: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # per provider
     verified_on: Mapped[dt.date] = mapped_column(sa.Date)
 
 

@@ -251,7 +251,8 @@ def exam_detail_submit(slug: str) -> Response:
     lid = identity.ensure_learner()
     config = {
         "scoring": exam.scoring, "code": exam.code, "name": exam.name,
-        "provider": exam.provider.short_name, "pass_mark": exam.pass_mark,
+        "provider": exam.provider.common_name or exam.provider.short_name,
+        "pass_mark": exam.pass_mark,
         "readiness_mark": exam.readiness_mark, "scale_min": exam.scale_min,
         "scale_max": exam.scale_max, "duration_minutes": exam.duration_minutes,
         "guide_version": exam.guide_version, "guide_date": exam.guide_date.isoformat(),

@@ -79,8 +79,10 @@ class Section(Record):
 
 class ProviderIn(Record):
     slug: Slug
-    name: Text
-    short_name: Text
+    name: Text  # the official name today ("Google Cloud")
+    short_name: Text  # a tight label: nav, table columns, badges ("GCP")
+    common_name: Text  # what running text calls it ("Google Cloud"; "AWS"; "Azure")
+    former_name: str = ""  # an official name no longer used ("Google Cloud Platform")
     color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
     icon: str = ""
     tagline: Text
@@ -229,6 +231,9 @@ class CompareFactIn(Record):
     values: dict[ProviderSlug, Text]
     note: str = ""
     source_url: Url
+    # Where each provider's figure comes from (one source per figure); a provider without
+    # one here is covered by ``source_url``.
+    sources: dict[ProviderSlug, Url] = {}
     verified_on: dt.date
 
 
