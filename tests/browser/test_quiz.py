@@ -164,8 +164,20 @@ def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
     page.wait_for_url(re.compile(r"/review$"))
     counts = page.locator(".review-counts").inner_text()
     assert "54 answered" in counts and "1 unanswered" in counts and "2 flagged" in counts
+    cells = page.locator(".review-grid .grid-cell")
+    expect(cells).to_have_count(55)
+    expect(page.locator(".review-grid .grid-cell.is-unanswered")).to_have_count(1)
+    expect(page.locator(".review-grid .grid-cell.is-flagged")).to_have_count(2)
     check_axe(page)
     shoot(page, screenshot_dir, "exam-review")
+    # With a question unanswered, submitting asks for a confirmation first.
+    tab_to(page, "button[data-submit-exam]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#confirm-submit")).to_be_focused()  # the browser points at it
+    assert page.evaluate("document.querySelector('#confirm-submit').validity.valueMissing")
+    assert page.url.endswith("/review")
+    tab_to(page, "#confirm-submit")
+    page.keyboard.press("Space")
     tab_to(page, "button[data-submit-exam]")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/results$"))

@@ -1414,3 +1414,31 @@ def test_progress_of_a_new_browser_shows_no_accuracy_instead_of_zero(client) -> 
     html = client.get("/progress").get_data(as_text=True)
     assert "<dt>Accuracy</dt><dd>—</dd>" in html
     assert "No attempts yet" in html
+
+
+def test_results_tabs_show_incorrect_skipped_and_flagged_with_counts(
+        app: Flask, client: FlaskClient) -> None:
+    pid = start_exam(client, "aws-clf-c02")
+    rows = questions(app, pid)
+    for q in rows[:6]:
+        answer(client, pid, q.position, right(q) if q.position % 2 else wrong(q))
+    client.post(f"/quiz/attempts/{pid}/2/flag", data={"flagged": "1"})
+    client.post(f"/quiz/attempts/{pid}/finish")
+    page = Html(client.get(f"/quiz/attempts/{pid}/results").get_data(as_text=True))
+    tabs = {a.attributes["data-tab"]: a for a in page.tree.css(".result-tabs a")}
+    assert list(tabs) == ["all", "incorrect", "flagged"]  # an exam skips nothing; no empty tab
+    assert tabs["all"].attributes["aria-current"] == "page"
+    wrong_count = 65 - 3  # three right of six answered; the rest unanswered count as wrong
+    assert tabs["incorrect"].css_first(".tab-count").text() == str(wrong_count)
+    only = Html(client.get(tabs["incorrect"].attributes["href"].split("#")[0]).get_data(
+        as_text=True))
+    items = only.tree.css("li.answer-item")
+    assert len(items) == wrong_count and all("is-wrong" in i.attributes["class"] for i in items)
+    flagged = Html(client.get(f"/quiz/attempts/{pid}/results?show=flagged").get_data(
+        as_text=True)).tree.css("li.answer-item")
+    assert [i.attributes["id"] for i in flagged] == ["answer-2"]
+    assert "Flagged" in flagged[0].text()
+    # the explanations are folded away; an odd tab is the whole list
+    assert page.tree.css("li.answer-item details.answer-more")
+    odd = Html(client.get(f"/quiz/attempts/{pid}/results?show=<x>").get_data(as_text=True))
+    assert len(odd.tree.css("li.answer-item")) == 65

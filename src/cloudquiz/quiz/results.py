@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, url_for
+from flask import Response, request, url_for
 
 from .. import models as m
 from ..web.htmx import render_page
@@ -99,8 +99,35 @@ def results(public_id: str) -> Response:
         it["report"] = reporting.link_context(public_id, q.position, "results",
                                               reported.get(q.card_key))
     answered = sum(1 for q in questions if q.chosen is not None)
+    exam = att.mode == "exam"
+
+    def state(it: dict) -> set[str]:
+        q = it["q"]
+        out = set()
+        if q.chosen is None and not exam:
+            out.add("skipped")
+        elif not q.is_correct and not it["held"]:
+            out.add("incorrect")
+        if q.flagged:
+            out.add("flagged")
+        return out
+
+    for it in items:
+        it["states"] = state(it)
+    tabs = [("all", "All", len(items))] + [
+        (key, label, sum(key in it["states"] for it in items))
+        for key, label in (("incorrect", "Incorrect"), ("skipped", "Skipped"),
+                           ("flagged", "Flagged"))]
+    tabs = [t for t in tabs if t[0] == "all" or t[2]]  # no tab for nothing
+    show = request.args.get("show", "all")
+    if show not in {t[0] for t in tabs}:
+        show = "all"
+    shown = items if show == "all" else [it for it in items if show in it["states"]]
     return render_page(
-        "quiz/results.html", attempt=att, cfg=cfg, items=items, groups=_groups(att, questions),
+        "quiz/results.html", attempt=att, cfg=cfg, items=shown, groups=_groups(att, questions),
+        tabs=[(key, label, n, url_for("quiz.results", public_id=public_id,
+                                      **({} if key == "all" else {"show": key})) + "#answers-title")
+              for key, label, n in tabs], show=show,
         percent=percent_of(att.score_points, att.max_points),
         answered=answered,
         # Practice and review ended early: the rest is skipped, not wrong (not scored).

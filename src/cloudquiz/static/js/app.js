@@ -10,6 +10,8 @@
 "use strict";
 
 (function () {
+  // Styles that only make sense with JavaScript running (e.g. the quiz's keyboard hints).
+  document.documentElement.classList.add("js");
   function revealCopyButtons(root) {
     var scope = root && root.querySelectorAll ? root : document;
     scope.querySelectorAll("[data-copy-target][hidden]").forEach(function (button) {
