@@ -211,8 +211,11 @@ def test_node_links_and_provider_switch_work_without_javascript(live_server,
         page.goto(live_server.url + "/architectures/b2c")
         assert node_title(page, "cdn") == "Global CDN"
         page.locator(NODE.format("cdn")).click()
-        expect(page).to_have_url(re.compile(r"/architectures/b2c\?node=cdn$"))
+        # the reload comes back to the diagram, not to the top of the page
+        expect(page).to_have_url(re.compile(r"/architectures/b2c\?node=cdn#diagram$"))
         expect(page.locator("#node-panel")).to_contain_text("Amazon CloudFront")
+        top = page.evaluate("document.getElementById('diagram').getBoundingClientRect().top")
+        assert page.evaluate("window.scrollY") > 0 and -5 < top < 700, top  # in view
         page.locator("#provider-switch-aws").click()
         expect(page).to_have_url(re.compile(r"\?provider=aws&node=cdn$"))
         assert node_title(page, "cdn") == "Amazon CloudFront"
@@ -223,7 +226,7 @@ def test_node_links_and_provider_switch_work_without_javascript(live_server,
         expect(page).to_have_url(re.compile(r"/devops\?provider=azure$"))
         expect(page.locator(NODE.format("source-control"))).to_contain_text("Azure Repos")
         page.locator(NODE.format("monitor")).click()
-        expect(page).to_have_url(re.compile(r"/devops\?provider=azure&stage=monitor$"))
+        expect(page).to_have_url(re.compile(r"/devops\?provider=azure&stage=monitor#diagram$"))
         expect(page.locator("#node-panel")).to_contain_text("Azure Monitor")
     finally:
         context.close()

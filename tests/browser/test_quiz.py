@@ -430,3 +430,26 @@ def test_history_moves_to_another_browser_by_download_and_import(
         expect(fresh.locator("#attempts-title + div table")).to_contain_text("Practice")
     finally:
         other.close()
+
+
+def test_a_quiz_with_htmx_swaps_leaves_the_console_clean(live_server, page: Page) -> None:
+    """Five answers, Next and a flag through htmx: no CSP violation (an inline style injected
+    by a script would be one) and no other console error."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('CSP ' + e.violatedDirective + ' ' + e.blockedURI))")
+    start_by_keyboard(page, live_server.url + "/quiz", "practice")
+    for n in range(1, 6):
+        choose(page)
+        page.keyboard.press("Enter")
+        expect(page.locator("#question-panel [data-outcome]")).to_be_visible()
+        page.keyboard.press("n")
+        page.wait_for_function(
+            "(n) => Number(document.querySelector('#quiz-progress')?.value) === n", arg=n + 1)
+    start_by_keyboard(page, live_server.url + "/quiz/exams/aws-clf-c02", "exam")
+    choose(page)
+    page.keyboard.press("f")
+    expect(page.locator("#question-panel button[data-flag]")).to_have_text("Remove flag")
+    assert errors == [], errors

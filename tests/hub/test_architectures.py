@@ -139,10 +139,11 @@ def test_diagram_is_inline_svg_with_title_desc_and_a_focusable_link_per_node(
             links = node_links(svg)
             assert set(links) == {n["id"] for n in a.diagram["nodes"]}
             for node_id, attrs in links.items():
-                assert attrs["href"] == f"/architectures/{a.slug}?node={node_id}"
+                # without JavaScript the link comes back to the diagram, not the page top
+                assert attrs["href"] == f"/architectures/{a.slug}?node={node_id}#diagram"
                 assert attrs["hx-get"] == f"/architectures/{a.slug}/nodes/{node_id}"
                 assert attrs["hx-target"] == "#node-panel"
-                assert attrs["hx-push-url"] == attrs["href"]
+                assert attrs["hx-push-url"] + "#diagram" == attrs["href"]
                 assert attrs["aria-label"]
             assert svg.count('class="diagram-flow"') == len(a.diagram["flows"])
             assert 'marker-end="url(#' in svg
@@ -188,7 +189,8 @@ def test_provider_switch_relabels_every_capability_node_with_that_providers_serv
         assert f'data-provider="{provider}"' in wide
         for node in a.diagram["nodes"]:
             links = node_links(wide)[node["id"]]
-            assert links["href"] == f"/architectures/{a.slug}?provider={provider}&node={node['id']}"
+            assert links["href"] == (
+                f"/architectures/{a.slug}?provider={provider}&node={node['id']}#diagram")
             title = node_title(wide, node["id"])
             refs = services.get(node.get("capability") or "", {}).get(provider, [])
             if not node.get("capability"):

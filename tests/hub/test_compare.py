@@ -265,8 +265,9 @@ def test_no_match_says_no_services_offers_suggestions_and_clear_and_no_exports(
     assert followed  # the suggestion finds rows
 
 
-def test_the_category_index_counts_the_rows_of_the_search(client: FlaskClient) -> None:
-    page = parse_page(client.get("/compare?q=storage&category=storage").get_data(as_text=True))
+def test_the_category_index_counts_each_categorys_rows_and_marks_the_current_one(
+        client: FlaskClient) -> None:
+    page = parse_page(client.get("/compare?category=storage&show=aws").get_data(as_text=True))
     links = page.tree.css("nav.category-index a")
     assert links[0].text().startswith("All")
     current = [a for a in links if "aria-current" in a.attributes]
@@ -274,7 +275,9 @@ def test_the_category_index_counts_the_rows_of_the_search(client: FlaskClient) -
     counts = {a.text().rsplit(" ", 1)[0]: int(a.text().rsplit(" ", 1)[1]) for a in links}
     assert counts["All"] == sum(v for k, v in counts.items() if k != "All")
     all_link = links[0].attributes["href"]
-    assert "q=storage" in all_link and "category" not in all_link
+    assert "show=aws" in all_link and "category" not in all_link  # keeps the columns
+    # a search lists its own rows: no index (one per search would multiply the URLs)
+    assert "category-index" not in client.get("/compare?q=storage").get_data(as_text=True)
 
 
 def test_the_overview_is_for_the_unfiltered_view(client: FlaskClient) -> None:

@@ -71,10 +71,10 @@ def test_pipeline_is_drawn_as_a_diagram_of_focusable_stage_links(app: Flask,
         links = node_links(svg)
         assert list(links) == slugs
         for slug, attrs in links.items():
-            assert attrs["href"] == f"/devops?stage={slug}"
+            assert attrs["href"] == f"/devops?stage={slug}#diagram"
             assert attrs["hx-get"] == f"/devops/stages/{slug}"
             assert attrs["hx-target"] == "#node-panel"
-            assert attrs["hx-push-url"] == attrs["href"]
+            assert attrs["hx-push-url"] + "#diagram" == attrs["href"]
         assert svg.count('class="diagram-flow"') == len(slugs) - 1
 
 

@@ -22,3 +22,16 @@ document.addEventListener("htmx:afterSettle", function (event) {
     }
   });
 });
+
+// htmx cancels the browser's own navigation for HTML links only (tagName "A"); a click on an
+// SVG <a> node would also follow its href (a full load, which the history push then races).
+// Keep the swap in place; a modified click (new tab, new window) still follows the link.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("svg a[hx-get]");
+  if (!link || !window.htmx || event.defaultPrevented) {
+    return;
+  }
+  if (event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
+    event.preventDefault();
+  }
+});
