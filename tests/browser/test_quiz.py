@@ -186,7 +186,12 @@ def test_exam_simulation_with_the_keyboard_only(live_server, page: Page,
     shoot(page, screenshot_dir, "exam-results")
 
     page.goto(live_server.url + "/progress")
-    expect(page.locator("svg.line-chart")).to_be_visible()
+    # one finished attempt: no one-dot chart, a sentence instead; the exam's readiness card
+    expect(page.locator("[data-one-point]")).to_be_visible()
+    expect(page.locator("svg.line-chart")).to_have_count(0)
+    card = page.locator(".readiness-card")
+    expect(card).to_contain_text("Cloud Digital Leader")
+    expect(card.locator(".bar-row")).to_have_count(6)  # the exam's six domains
     expect(page.locator("[data-forecast] caption")).to_have_text("Due in the next 7 days")
     check_axe(page)
     shoot(page, screenshot_dir, "progress")

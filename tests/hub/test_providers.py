@@ -59,7 +59,8 @@ def test_every_provider_page_shows_all_its_content(app: Flask, client: FlaskClie
         assert want["summary_line"] in text
         for value, label in want["stats"]:
             assert re.search(rf"<dt>{re.escape(htmllib.escape(label))}</dt><dd>"
-                             rf"{re.escape(htmllib.escape(value))}</dd>", html), (value, label)
+                             rf"{re.escape(htmllib.escape(value))}(</dd>| <a class=\"stat-source\")",
+                             html), (value, label)
         assert len(want["cards"]) == 12
         for title, card_text, _ in want["cards"]:
             assert title in text and card_text in text
@@ -278,3 +279,14 @@ def test_a_phone_gets_the_categories_as_a_select_in_a_form_of_its_own(reader: Fl
     # the strengths under the title are words, not pills that look like filters
     hero = page.tree.css_first(".provider-hero")
     assert hero.css(".tag") == [] and hero.css_first(".strengths") is not None
+
+
+def test_every_provider_figure_links_its_own_source(reader: FlaskClient) -> None:
+    for slug in ("aws", "azure", "gcp"):
+        page = parse_page(reader.get(f"/providers/{slug}").get_data(as_text=True))
+        chips = page.tree.css(".stat-chips .stat-chip")
+        sourced = [c for c in chips if c.css_first("a.stat-source") is not None]
+        labels = [c.css_first("dt").text() for c in sourced]
+        assert {"Market Share", "Regions"} <= set(labels), (slug, labels)
+    aws = page_text(reader.get("/providers/aws").get_data(as_text=True))
+    assert "its summary line above says 33" in aws  # the seed page's two counts, explained

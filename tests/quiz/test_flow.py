@@ -303,7 +303,7 @@ def test_an_early_ended_practice_shows_skipped_questions_not_wrong_ones(
     assert "Questions answered 3" in figures and "Accuracy 67%" in figures
     progress = page_text(client.get("/progress").get_data(as_text=True))
     assert "3 / 10 67% (7 skipped)" in progress
-    assert "Attempt 1, Practice: 67%" in progress
+    assert "One finished attempt so far (67%): the chart starts with the second." in progress
     assert due_now(client) == 1  # the one mistake; skipped questions are no mistakes
 
     # Ended before any answer: no score at all, not 0 %.
@@ -1442,3 +1442,26 @@ def test_results_tabs_show_incorrect_skipped_and_flagged_with_counts(
     assert page.tree.css("li.answer-item details.answer-more")
     odd = Html(client.get(f"/quiz/attempts/{pid}/results?show=<x>").get_data(as_text=True))
     assert len(odd.tree.css("li.answer-item")) == 65
+
+
+def test_progress_shows_each_exams_readiness_against_its_pass_line_with_a_trend(
+        app: Flask, client: FlaskClient) -> None:
+    for share in (0, 3):  # the first simulation all wrong, the second right every third
+        pid = start_exam(client, "aws-clf-c02")
+        for q in questions(app, pid):
+            answer(client, pid, q.position, right(q) if share and q.position % share == 0
+                   else wrong(q))
+        client.post(f"/quiz/attempts/{pid}/finish")
+    page = Html(client.get("/progress").get_data(as_text=True))
+    cards = page.tree.css(".readiness-card")
+    assert len(cards) == 1
+    card = cards[0]
+    text = " ".join(card.text().split())
+    last = attempt_row(app, pid)
+    assert f"{last.scaled_score}" in text and "Fail" in text and "pass mark 700" in text
+    assert "last of 2 simulations" in text
+    trend = card.css_first("[data-trend]").text()
+    assert trend.startswith("+") and trend.endswith("points since the previous one")
+    assert [r.css_first(".bar-label").text() for r in card.css(".bar-row")] == [
+        d["name"] for d in last.config["domains"]]
+    assert card.css_first("a").attributes["href"] == f"/quiz/attempts/{pid}/results"

@@ -66,6 +66,56 @@ def _groups(att: m.Attempt, questions: list[m.AttemptQuestion]) -> list[GroupVie
     return [GroupView(x, acc[x][0], acc[x][1], int(acc[x][2]), int(acc[x][3])) for x in labels]
 
 
+def _mark(att: m.Attempt) -> tuple[int | None, int | None]:
+    """An exam's pass mark (else our readiness threshold) and where it sits in percent."""
+    cfg = att.config or {}
+    mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
+    if att.mode != "exam" or mark is None:
+        return mark, None
+    lo, hi = int(cfg.get("scale_min", 0)), int(cfg.get("scale_max", 1000))
+    return mark, (round(100 * (int(mark) - lo) / (hi - lo)) if hi > lo else None)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """One exam on /progress: its last finished simulation against the pass line, per domain,
+    and the change since the one before."""
+
+    code: str
+    name: str
+    attempts: int
+    percent: int
+    scaled: int | None
+    passed: bool | None
+    official: bool
+    mark: int | None
+    mark_percent: int | None
+    trend: int | None  # points of percent since the previous simulation of this exam
+    domains: list[GroupView]
+    url: str
+
+
+def _readiness(history: list[m.Attempt]) -> list[Readiness]:
+    by_exam: dict[str, list[m.Attempt]] = {}
+    for a in history:
+        if a.mode == "exam" and a.finished_at is not None and a.exam_slug:
+            by_exam.setdefault(a.exam_slug, []).append(a)
+    out = []
+    for runs in by_exam.values():
+        last = runs[-1]
+        cfg = last.config or {}
+        mark, mark_percent = _mark(last)
+        percent = percent_of(last.score_points, last.max_points)
+        trend = (percent - percent_of(runs[-2].score_points, runs[-2].max_points)
+                 if len(runs) > 1 else None)
+        out.append(Readiness(
+            str(cfg.get("code") or last.title), str(cfg.get("name") or ""), len(runs), percent,
+            last.scaled_score, last.passed, cfg.get("pass_mark") is not None, mark,
+            mark_percent, trend, _groups(last, attempts.questions_of(last)),
+            url_for("quiz.results", public_id=last.public_id)))
+    return out
+
+
 @bp.get("/quiz/attempts/<public_id>/results")
 def results(public_id: str) -> Response:
     att = attempt_or_404(public_id)
@@ -78,11 +128,7 @@ def results(public_id: str) -> Response:
     # Questions another exam of this learner still asks: their right answers wait for it.
     attempts.close_expired(att.learner_id)
     held = attempts.held_cards(att.learner_id, except_attempt=att.id)
-    mark = cfg.get("pass_mark") or cfg.get("readiness_mark")
-    mark_percent = None
-    if att.mode == "exam" and mark is not None:
-        lo, hi = int(cfg.get("scale_min", 0)), int(cfg.get("scale_max", 1000))
-        mark_percent = round(100 * (int(mark) - lo) / (hi - lo)) if hi > lo else None
+    mark, mark_percent = _mark(att)
     items = [{
         "q": q,
         "held": q.card_key in held,
@@ -206,6 +252,7 @@ def progress() -> Response:
     weak_views = [{"dim": dim, "tally": t, "field": field[dim]} for dim, t in weak]
     return render_page(
         "quiz/progress.html", prog=prog, rows=rows, chart=chart, weak=weak_views,
+        readiness=_readiness(prog.attempts),
         queue=review.stats(lid), mode_labels=MODE_LABELS,
         retention_percent=round(100 * review.scheduler().desired_retention),
         chart_w=CHART_W, chart_h=CHART_H, pad_l=CHART_PAD_L, pad_r=CHART_PAD_R,

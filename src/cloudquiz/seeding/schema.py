@@ -63,6 +63,8 @@ class CategoriesFile(Record):
 class Stat(Record):
     value: Text
     label: Text
+    source_url: Url | None = None  # where the figure comes from (one source per figure)
+    note: str = ""  # what the figure is, how old, where the seed page contradicts itself
 
 
 class ListItem(Record):

@@ -110,6 +110,9 @@
     if (event.detail.elt.id !== "question-panel" && !root.contains(event.detail.elt)) return;
     var target = root.querySelector("[data-autofocus]");
     if (target) target.focus({ preventScroll: false });
+    // Keep "Next" in view below the feedback, so the next step is on screen.
+    var next = root.querySelector("[data-next]");
+    if (next && target && target.id === "feedback") next.scrollIntoView({ block: "nearest" });
     tick();
   }
 
