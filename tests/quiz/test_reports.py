@@ -185,6 +185,10 @@ def test_another_browsers_attempt_and_unknown_questions_are_404(
     assert other.post(f"/quiz/attempts/{pid}/1/report",
                       data={"reason": "unclear"}).status_code == 404
     assert client.get(f"/quiz/attempts/{pid}/999/report").status_code == 404
+    huge = "9" * 30  # beyond any database integer: still a 404, not a 500
+    assert client.get(f"/quiz/attempts/{pid}/{huge}/report").status_code == 404
+    assert client.post(f"/quiz/attempts/{pid}/{huge}/report",
+                       data={"reason": "unclear", "back": "question"}).status_code == 404
     assert not reports(app)
 
 

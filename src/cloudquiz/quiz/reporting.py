@@ -63,7 +63,9 @@ def _learner_key() -> str:
 def _question(public_id: str, n: int) -> tuple[m.Attempt, m.AttemptQuestion]:
     att = attempt_or_404(public_id)
     attempts.finish_if_expired(att)
-    q = attempts.question_at(att, n)
+    # A number beyond the attempt is a 404 before any query (a huge one would overflow the
+    # database's integer).
+    q = attempts.question_at(att, n) if 1 <= n <= att.question_count else None
     if q is None:
         abort(404, "This attempt has no question with that number.")
     shown = att.finished_at is not None or (att.mode != "exam" and q.chosen is not None)
