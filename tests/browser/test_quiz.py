@@ -458,3 +458,39 @@ def test_a_quiz_with_htmx_swaps_leaves_the_console_clean(live_server, page: Page
     page.keyboard.press("f")
     expect(page.locator("#question-panel button[data-flag]")).to_have_text("Remove flag")
     assert errors == [], errors
+
+
+def test_dark_mode_choices_look_enabled_and_show_the_pick(live_server, browser,
+                                                          screenshot_dir: Path) -> None:
+    """In dark mode Chromium draws native radios dark grey on dark grey (they read as
+    disabled): ours have an outline that stands out from the card, and the accent when picked.
+    Keyboard picks still work; axe has nothing to say."""
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        start_by_keyboard(page, live_server.url + "/quiz", "practice")
+        option = page.locator("#question-panel .option input").first
+        looks = option.evaluate("""(el) => {
+            const s = getComputedStyle(el);
+            const card = getComputedStyle(el.closest('.option'));
+            return {appearance: s.appearance, border: s.borderTopColor, bg: s.backgroundColor,
+                    card: card.backgroundColor};
+        }""")
+        assert looks["appearance"] == "none"
+
+        def luminance(rgb: str) -> float:
+            r, g, b = (int(v) / 255 for v in re.findall(r"\d+", rgb)[:3])
+            lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+            return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+        hi, lo = sorted((luminance(looks["border"]), luminance(looks["card"])), reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 3, looks  # WCAG 1.4.11: controls 3:1
+        choose(page)
+        picked = page.locator("#question-panel .option input:checked").first
+        mark = picked.evaluate("el => getComputedStyle(el, '::before').transform")
+        assert mark not in ("none", "matrix(0, 0, 0, 0, 0, 0)"), mark
+        page.locator("#question-panel").screenshot(path=str(screenshot_dir /
+                                                            "quiz-question-dark-1280.png"))
+        check_axe(page)
+    finally:
+        context.close()

@@ -29,6 +29,8 @@ The modules, each importing only those above it:
 * :mod:`.model`: the value types in and out, the layout names and sizes;
 * :mod:`.routing`: the path of each flow (:func:`flow_geometry`, :class:`Router`);
 * :mod:`.text`: text widths, wrapping, the label of a relabelled node;
+* :mod:`.zones`: boundaries (region, network, subnets, edge) around groups of nodes, and the
+  gaps they need between rows and columns;
 * :mod:`.layout`: the two layouts, :func:`build` / :func:`build_both`, and
   :func:`with_selection` (mark a node of a laid-out view).
 
@@ -58,15 +60,20 @@ from .model import (
     TEXT_PADDING,
     WIDE,
     WIDE_GUTTER,
+    ZONE_PAD_TALL,
+    ZONE_PAD_WIDE,
+    ZONE_SEP,
     DiagramView,
     FlowView,
     NodeView,
+    Pad,
     ProviderRef,
     Role,
     ServiceRef,
     Style,
     TextBlock,
     Translation,
+    ZoneView,
 )
 from .routing import (
     BEND_PENALTY,
@@ -104,12 +111,16 @@ __all__ = [
     "TEXT_PADDING",
     "WIDE",
     "WIDE_GUTTER",
+    "ZONE_PAD_TALL",
+    "ZONE_PAD_WIDE",
+    "ZONE_SEP",
     "WORD_SLACK",
     "Box",
     "DiagramView",
     "FlowGeometry",
     "FlowView",
     "NodeView",
+    "Pad",
     "Point",
     "ProviderRef",
     "Role",
@@ -118,6 +129,7 @@ __all__ = [
     "Style",
     "TextBlock",
     "Translation",
+    "ZoneView",
     "build",
     "build_both",
     "with_selection",

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from . import zones as zones_
 from .geometry import Box, Point
 from .model import (
     BADGE_RADIUS,
@@ -29,6 +30,9 @@ from .model import (
     TEXT_PADDING,
     WIDE,
     WIDE_GUTTER,
+    ZONE_PAD_TALL,
+    ZONE_PAD_WIDE,
+    ZONE_SEP,
     DiagramView,
     FlowView,
     NodeView,
@@ -38,6 +42,7 @@ from .model import (
     Style,
     TextBlock,
     Translation,
+    ZoneView,
 )
 from .routing import Router, flow_geometry
 from .text import services_label, wrap
@@ -77,17 +82,67 @@ def tall_grid(points: Sequence[tuple[float, float]], style: Style) -> tuple[
     return cells, ncols, nrows
 
 
-def _tall_boxes(points: Sequence[tuple[float, float]], style: Style,
-                badges: bool) -> tuple[list[Box], Style]:
+def _tall_boxes(points: Sequence[tuple[float, float]], style: Style, badges: bool,
+                ids: Sequence[str], zones: Sequence[zones_.ZoneIn]) -> tuple[list[Box], Style]:
+    """The compact grid's boxes, with the gaps boundaries need widened."""
     cells, ncols, nrows = tall_grid(points, style)
     row_gap = TALL_ROW_GAP if badges else TALL_ROW_GAP * 0.6
+    cols, rows = [c for c, _ in cells], [r for _, r in cells]
+
+    def lay_out(box_w: float) -> tuple[list[Box], Style]:
+        tall = style.for_tall(box_w)
+
+        def place(wx: list[float], wy: list[float]) -> list[Box]:
+            col_x = [TALL_MARGIN + box_w / 2 + c * (box_w + TALL_COL_GAP) + sum(wx[:c])
+                     for c in range(ncols)]
+            row_y = [TALL_MARGIN + tall.box_h / 2 + r * (tall.box_h + row_gap) + sum(wy[:r])
+                     for r in range(nrows)]
+            return [Box(col_x[c], row_y[r], box_w, tall.box_h) for c, r in cells]
+
+        if not zones:
+            return place([0.0] * (ncols - 1), [0.0] * (nrows - 1)), tall
+        wx, wy = zones_.separate(zones, ids, cols, rows, place, ncols, nrows, ZONE_PAD_TALL,
+                                 ZONE_SEP)
+        return place(wx, wy), tall
+
     box_w = (TALL_TARGET_WIDTH - 2 * TALL_MARGIN - (ncols - 1) * TALL_COL_GAP) / ncols
     box_w = float(math.floor(max(TALL_BOX_MIN, min(TALL_BOX_MAX, box_w))))
-    tall = style.for_tall(box_w)
-    boxes = [Box(TALL_MARGIN + box_w / 2 + col * (box_w + TALL_COL_GAP),
-                 TALL_MARGIN + tall.box_h / 2 + row * (tall.box_h + row_gap),
-                 box_w, tall.box_h) for col, row in cells]
+    # Boundaries take room: wide boxes narrow to keep the phone's width, but never below what a
+    # three-column grid gets without boundaries (then the drawing is a little wider and the
+    # browser scales it down a little, rather than cutting the labels).
+    floor = max(TALL_BOX_MIN, min(box_w, 99.0))
+    boxes, tall = lay_out(box_w)
+    for _ in range(3 if zones else 0):
+        rects = list(zones_.boxes(zones, dict(zip(ids, boxes, strict=True)),
+                                  ZONE_PAD_TALL).values()) + boxes
+        width = max(b.right for b in rects) - min(b.left for b in rects) + 2 * TALL_MARGIN
+        narrower = float(math.floor(max(floor, box_w - (width - TALL_TARGET_WIDTH) / ncols)))
+        if width <= TALL_TARGET_WIDTH or narrower >= box_w:
+            break
+        box_w = narrower
+        boxes, tall = lay_out(box_w)
     return boxes, tall
+
+
+def _wide_points(points: Sequence[tuple[float, float]], style: Style, ids: Sequence[str],
+                 zones: Sequence[zones_.ZoneIn]) -> list[tuple[float, float]]:
+    """The authored points, with the gaps between rows and columns widened where boundaries
+    need the room (never narrowed)."""
+    if not zones:
+        return list(points)
+    xr, nx = _ranks([p[0] for p in points], style.box_w / 2)
+    yr, ny = _ranks([p[1] for p in points], style.box_h / 2)
+    cols, rows = [xr[p[0]] for p in points], [yr[p[1]] for p in points]
+
+    def moved(wx: list[float], wy: list[float]) -> list[tuple[float, float]]:
+        return [(x + sum(wx[:c]), y + sum(wy[:r]))
+                for (x, y), c, r in zip(points, cols, rows, strict=True)]
+
+    def place(wx: list[float], wy: list[float]) -> list[Box]:
+        return [Box(x, y, style.box_w, style.box_h) for x, y in moved(wx, wy)]
+
+    wx, wy = zones_.separate(zones, ids, cols, rows, place, nx, ny, ZONE_PAD_WIDE, ZONE_SEP)
+    return moved(wx, wy)
 
 
 # ----------------------------------------------------------------------------- building
@@ -162,6 +217,40 @@ def _node_view(raw: Mapping[str, Any], box: Box, style: Style, role: Role | None
     )
 
 
+BADGE_STEPS = tuple(0.5 + k * sign / 20 for k in range(1, 8) for sign in (-1, 1))
+
+
+def _clearance(p: Point, obstacles: Sequence[Box]) -> float:
+    """How far a badge's disc at ``p`` stays from the nearest obstacle (negative: it overlaps)."""
+    best = math.inf
+    for b in obstacles:
+        dx = max(b.left - p.x, 0.0, p.x - b.right)
+        dy = max(b.top - p.y, 0.0, p.y - b.bottom)
+        inside = dx == 0 and dy == 0
+        gap = -min(p.x - b.left, b.right - p.x, p.y - b.top, b.bottom - p.y) if inside \
+            else math.hypot(dx, dy)
+        best = min(best, gap - BADGE_RADIUS)
+    return best
+
+
+def _clear_badges(flows: list[FlowView], labels: Sequence[Box],
+                  boxes: Sequence[Box]) -> list[FlowView]:
+    """Flows whose number badge covers (or nearly touches) a boundary's label, with the badge
+    moved along its flow to the spot farthest from every label and box, within the middle
+    70 % of the flow (the same list when none needs moving)."""
+    obstacles = [*labels, *boxes]
+    out, changed = [], False
+    for f in flows:
+        if f.badge is not None and _clearance(f.badge, labels) < 2:
+            spots = [p for p in (zones_.path_point(f.d, t) for t in BADGE_STEPS) if p]
+            best = max(spots, key=lambda p: _clearance(p, obstacles), default=None)
+            if best is not None and _clearance(best, obstacles) > _clearance(f.badge,
+                                                                              obstacles):
+                f, changed = replace(f, badge=best), True
+        out.append(f)
+    return out if changed else flows
+
+
 def build(diagram: Mapping[str, Any], roles: Mapping[str, Role],
           providers: Sequence[ProviderRef], provider: str | None = None, *,
           layout: str = WIDE, selected: str | None = None,
@@ -179,11 +268,15 @@ def build(diagram: Mapping[str, Any], roles: Mapping[str, Role],
     chosen = next((p for p in providers if p.slug == provider), None)
 
     points = [(float(n["x"]), float(n["y"])) for n in nodes_in]
+    ids = [str(n["id"]) for n in nodes_in]
+    zones_in = zones_.read(diagram, ids)
     if layout == WIDE or not points:
-        boxes = [Box(x, y, style.box_w, style.box_h) for x, y in points]
+        boxes = [Box(x, y, style.box_w, style.box_h)
+                 for x, y in _wide_points(points, style, ids, zones_in)]
         used_style = style
     else:
-        boxes, used_style = _tall_boxes(points, style, any(f.get("label") for f in flows_in))
+        boxes, used_style = _tall_boxes(points, style, any(f.get("label") for f in flows_in),
+                                        ids, zones_in)
 
     node_views = []
     for raw, box in zip(nodes_in, boxes, strict=True):
@@ -225,11 +318,30 @@ def build(diagram: Mapping[str, Any], roles: Mapping[str, Role],
             d=geo.d, badge=geo.mid if num is not None else None,
         ))
 
-    # The canvas is cropped to what is drawn (boxes, loops, badges), whatever the authored
-    # width and height: the diagram then fills the space the page gives it.
+    pad = ZONE_PAD_WIDE if layout == WIDE else ZONE_PAD_TALL
+    rects = zones_.boxes(zones_in, {n.id: n.box for n in node_views}, pad)
+
+    def draw_zones() -> tuple[ZoneView, ...]:
+        return zones_.views(zones_in, rects, providers, chosen, short=layout != WIDE, pad=pad,
+                            badges=[f.badge for f in flow_views if f.badge is not None],
+                            radius=BADGE_RADIUS)
+
+    zone_views = draw_zones()
+    if zone_views:
+        moved = _clear_badges(flow_views, zones_.label_rects(zone_views),
+                              [n.box for n in node_views])
+        if moved is not flow_views:
+            flow_views = moved
+            zone_views = draw_zones()
+
+    # The canvas is cropped to what is drawn (boxes, boundaries, loops, badges), whatever the
+    # authored width and height: the diagram then fills the space the page gives it.
     margin = MARGIN if layout == WIDE else TALL_MARGIN
     min_x = min_y = math.inf
     max_x = max_y = -math.inf
+    for z in zone_views:
+        min_x, max_x = min(min_x, z.box.left - 1), max(max_x, z.box.right + 1)
+        min_y, max_y = min(min_y, z.box.top - 1), max(max_y, z.box.bottom + 1)
     for n in node_views:
         min_x, min_y = min(min_x, n.box.left - margin), min(min_y, n.box.top - margin)
         max_x, max_y = max(max_x, n.box.right + margin), max(max_y, n.box.bottom + margin)
@@ -249,6 +361,7 @@ def build(diagram: Mapping[str, Any], roles: Mapping[str, Role],
         layout=layout, min_x=min_x, min_y=min_y, width=max_x - min_x, height=max_y - min_y,
         nodes=tuple(node_views), flows=tuple(flow_views), provider=chosen, providers=providers,
         style=used_style, selected=by_id.get(selected) if selected else None,
+        zones=zone_views,
     )
 
 

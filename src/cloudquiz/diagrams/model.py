@@ -29,6 +29,21 @@ ICON_COLUMN = 28.0
 TEXT_PADDING = 8.0
 WIDE_GUTTER = 16.0
 TALL_GUTTER = 9.0
+ZONE_SEP = 8.0  # between a boundary and what it must keep clear of
+
+
+@dataclass(frozen=True)
+class Pad:
+    """A boundary's rectangle around what it holds, per nesting level: ``side`` on the left,
+    right and bottom, ``top`` for the band its label (``label`` px) sits in."""
+
+    side: float
+    top: float
+    label: float
+
+
+ZONE_PAD_WIDE = Pad(side=10.0, top=21.0, label=11.0)
+ZONE_PAD_TALL = Pad(side=6.0, top=17.0, label=10.0)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -80,10 +95,11 @@ class Style:
 
     def for_tall(self, box_w: float) -> Style:
         """The phone layout: narrower boxes drawn near 1:1, so the title may take a third line
-        (the sub line then gives way) and the icon is left out when the box is narrow."""
+        (the sub line then gives way), the sub line may wrap onto a second rather than be cut,
+        and the icon is left out when the box is narrow."""
         return replace(self, box_w=box_w, box_h=max(self.box_h, 64.0),
                        title_size=max(12.0, self.title_size - 0.5), sub_size=self.sub_size - 0.5,
-                       title_lines=self.title_lines + 1)
+                       title_lines=self.title_lines + 1, sub_lines=self.sub_lines + 1)
 
 
 DEFAULT_STYLE = Style()
@@ -143,6 +159,28 @@ class NodeView:
 
 
 @dataclass(frozen=True)
+class ZoneView:
+    """A boundary (region, network, subnet, edge) drawn behind the nodes it holds."""
+
+    id: str
+    kind: str
+    label: str  # what its border says (may be the short form, or cut)
+    full: str  # the chosen provider's full name for it
+    truncated: bool
+    description: str  # what the boundary is, whatever the provider
+    note: str  # the chosen provider's rule for it ("" without a provider)
+    source_url: str  # where that rule comes from
+    names: tuple[tuple[ProviderRef, str], ...]  # what each provider calls it
+    box: Box
+    depth: int
+    nodes: tuple[str, ...]
+    text_x: float  # the label's start and baseline, in the rectangle's top band
+    text_y: float
+    width: float  # the label's estimated width
+    size: float
+
+
+@dataclass(frozen=True)
 class FlowView:
     index: int
     number: int | None  # badge number; only flows with a label get one
@@ -170,6 +208,7 @@ class DiagramView:
     providers: tuple[ProviderRef, ...]
     style: Style
     selected: NodeView | None
+    zones: tuple[ZoneView, ...] = ()
 
     @property
     def view_box(self) -> str:
@@ -184,6 +223,20 @@ class DiagramView:
             if n.id == node_id:
                 return n
         return None
+
+    @property
+    def zone_kinds(self) -> tuple[tuple[ZoneView, tuple[str, ...]], ...]:
+        """One entry per kind of boundary drawn (two private subnets are one kind): its first
+        boundary, and every node the boundaries of that kind hold, outermost kind first."""
+        out: dict[str, tuple[ZoneView, list[str]]] = {}
+        for z in self.zones:
+            first, nodes = out.setdefault(z.kind, (z, []))
+            nodes.extend(n for n in z.nodes if n not in nodes)
+        return tuple((z, tuple(nodes)) for z, nodes in out.values())
+
+    def zones_of(self, node_id: str) -> tuple[ZoneView, ...]:
+        """The boundaries around a node, outermost first."""
+        return tuple(z for z in self.zones if node_id in z.nodes)
 
     def incoming(self, node_id: str) -> tuple[FlowView, ...]:
         return tuple(f for f in self.flows if f.target == node_id)

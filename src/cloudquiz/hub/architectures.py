@@ -28,7 +28,7 @@ from ..diagrams import (
     with_selection,
 )
 from ..models import db
-from ..web.htmx import render_page
+from ..web.htmx import render_page, wants_fragment
 from .capabilities import spine
 from .diagram_views import (
     ViewArgs,
@@ -38,6 +38,12 @@ from .diagram_views import (
 )
 
 bp = Blueprint("architectures", __name__)
+
+# The five Well-Architected pillars every provider's framework shares, in the order pages list them.
+PILLARS = (("reliability", "Reliability", "🔁"), ("security", "Security", "🔒"),
+           ("cost_optimization", "Cost optimisation", "💰"),
+           ("operational_excellence", "Operational excellence", "🛠️"),
+           ("performance_efficiency", "Performance efficiency", "⚡"))
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,40 @@ class Group:
 class NodeLink:
     href: str  # the page with this node open (works without JavaScript; pushed to history)
     hx: str  # the node panel fragment
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One chip of a capability card: a service of the chosen provider, or the capability."""
+
+    label: str
+    href: str | None
+    title: str  # the capability it stands for
+    missing: bool = False  # the provider offers nothing for the capability
+
+
+def card_chips(cards: list[dict[str, Any]], roles: dict[str, Role],
+               provider: ProviderRef | None) -> list[list[Chip]]:
+    """Each card's chips: without a provider, its capabilities (each a link to its compare
+    row); with one, the provider's services for them, each once."""
+    out = []
+    for card in cards:
+        chips: list[Chip] = []
+        for slug in card.get("capabilities") or []:
+            role = roles.get(slug)
+            if role is None:
+                continue
+            if provider is None:
+                chips.append(Chip(role.name, url_for("compare.index", q=role.name), role.name))
+                continue
+            services = role.services_of(provider.slug)
+            if not services:
+                chips.append(Chip(f"{role.name}: no native service", None, role.name, True))
+            for svc in services:
+                if all(c.label != svc.name for c in chips):
+                    chips.append(Chip(svc.name, svc.url, role.name))
+        out.append(chips)
+    return out
 
 
 def get_architecture(slug: str) -> m.Architecture:
@@ -124,6 +164,10 @@ def _context(arch: m.Architecture, args: ViewArgs, providers: list[ProviderRef],
         "canonical": url_for("architectures.detail", slug=arch.slug, provider=args.provider,
                              node=args.node),
         "others": [o for o in others if o.slug != arch.slug],
+        "chips": card_chips(list(arch.cards or []), roles, views["wide"].provider),
+        "pillars": PILLARS,
+        # an htmx provider switch swaps the diagram and, out of band, the cards it translates
+        "oob": wants_fragment(),
     }
 
 
@@ -138,6 +182,7 @@ def _render(slug: str, block: str, node_id: str | None = None) -> Response:
         args = ViewArgs(args.provider, args.provider_notice, node_id, None)
     caps = {str(n["capability"]) for n in (arch.diagram or {}).get("nodes", [])
             if n.get("capability")}
+    caps |= {str(c) for card in arch.cards or [] for c in card.get("capabilities") or []}
     ctx = _context(arch, args, providers, capability_roles(caps))
     return render_page("architectures/detail.html", block, **ctx)
 

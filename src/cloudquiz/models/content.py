@@ -328,6 +328,8 @@ class Architecture(db.Model):
     cards_title: Mapped[str] = mapped_column(sa.String(120), default="")
     cards: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     diagram: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # {pillar: [{text, source: {title, url, provider, checked}}]} (Well-Architected pillars)
+    considerations: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
 
     @property

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from . import references
+from .architecture_schema import PILLARS
 from .schema import OPTIONAL, SEED_FILES, SPLITTABLE, Record
 
 
@@ -123,7 +124,7 @@ def _parse_collection(root: Path, name: str, model: type[Record]
         parts += sorted((root / stem).glob("*.yaml"))
     if not parts:
         if name in OPTIONAL:
-            return model.model_validate({_list_field(model): []}), None
+            return model.model_validate({name: [] for name in model.model_fields}), None
         if name in SPLITTABLE:
             raise SeedError(f"{name}: file is missing from {root} (and there is no {stem}/ "
                             "directory of files)")
@@ -247,6 +248,36 @@ def _url(u: Any) -> str:
     return "" if u is None else str(u)
 
 
+def _diagram(diagram: Any, kinds: dict[str, Any]) -> dict[str, Any]:
+    """A diagram as stored: each boundary carries its kind's names and rules (generic and per
+    provider), so a page draws and explains it without another table."""
+    out = _plain(diagram)
+    out["boundaries"] = [
+        {**_plain(b), "label": kinds[b.kind].label, "short": kinds[b.kind].short,
+         "description": kinds[b.kind].description,
+         "verified_on": kinds[b.kind].verified_on.isoformat(),
+         "labels": {p: {"label": n.label, "short": n.short, "note": n.note,
+                        "source_url": _url(n.source_url)}
+                    for p, n in kinds[b.kind].providers.items()}}
+        for b in diagram.boundaries]
+    return out
+
+
+def _considerations(cons: Any, sources: dict[str, Any]) -> dict[str, Any]:
+    """An architecture's considerations by pillar, each with its source (title, URL, date)."""
+    if cons is None:
+        return {}
+    out: dict[str, Any] = {}
+    for pillar in PILLARS:
+        out[pillar] = []
+        for c in getattr(cons.pillars, pillar):
+            src = sources[c.source]
+            out[pillar].append({"text": c.text, "source": {
+                "title": src.title, "url": _url(src.url), "provider": src.provider,
+                "checked": src.checked.isoformat()}})
+    return out
+
+
 def load_seed(session: Session, seed: SeedData) -> dict[str, int]:
     """Write ``seed`` into the database (the caller commits). Returns counts per collection."""
     f = seed.files
@@ -325,8 +356,13 @@ def load_seed(session: Session, seed: SeedData) -> dict[str, int]:
         _row(c, m.CodeSample, provider_id=prov_id[c.provider], position=i)
         for i, c in enumerate(f["code_samples.yaml"].code_samples)])
 
+    kinds = {b.slug: b for b in f["diagram_boundaries.yaml"].boundary_kinds}
+    cons = f["architecture_considerations.yaml"]
+    sources = {s.id: s for s in cons.sources}
+    by_arch = {c.architecture: c for c in cons.considerations}
     sync.rows(m.Architecture, ("slug",), [
-        _row(a, m.Architecture, position=i)
+        _row(a, m.Architecture, position=i, diagram=_diagram(a.diagram, kinds),
+             considerations=_considerations(by_arch.get(a.slug), sources))
         for i, a in enumerate(f["architectures.yaml"].architectures)])
 
     devops = f["devops.yaml"]

@@ -186,12 +186,40 @@ def check_practices_and_samples(f: dict[str, Record], k: Known, refs: Refs) -> N
 def check_architectures(f: dict[str, Record], k: Known, refs: Refs) -> None:
     archs = f["architectures.yaml"].architectures
     refs.unique("architectures.yaml", "architectures", [a.slug for a in archs])
+    kinds = f["diagram_boundaries.yaml"].boundary_kinds
+    refs.unique("diagram_boundaries.yaml", "boundary_kinds", [b.slug for b in kinds])
+    kind_slugs = {b.slug for b in kinds}
+    for i, b in enumerate(kinds):
+        for p in b.providers:
+            refs.check(p in k.providers, "diagram_boundaries.yaml",
+                       _rec("boundary_kinds", i, b.slug), f"providers.{p}",
+                       f"unknown provider '{p}'")
     for i, a in enumerate(archs):
+        rec = _rec("architectures", i, a.slug)
         for j, node in enumerate(a.diagram.nodes):
             if node.capability:
-                refs.check(node.capability in k.capabilities, "architectures.yaml",
-                           _rec("architectures", i, a.slug), f"diagram.nodes[{j}].capability",
+                refs.check(node.capability in k.capabilities, "architectures.yaml", rec,
+                           f"diagram.nodes[{j}].capability",
                            f"unknown capability '{node.capability}'")
+        for j, zone in enumerate(a.diagram.boundaries):
+            refs.check(zone.kind in kind_slugs, "architectures.yaml", rec,
+                       f"diagram.boundaries[{j}].kind",
+                       f"unknown boundary kind '{zone.kind}' (diagram_boundaries.yaml)")
+        for j, card in enumerate(a.cards):
+            for cap in card.capabilities:
+                refs.check(cap in k.capabilities, "architectures.yaml", rec,
+                           f"cards[{j}].capabilities", f"unknown capability '{cap}'")
+    cons = f["architecture_considerations.yaml"]
+    refs.unique("architecture_considerations.yaml", "considerations",
+                [c.architecture for c in cons.considerations], "architecture")
+    slugs = {a.slug for a in archs}
+    for i, c in enumerate(cons.considerations):
+        refs.check(c.architecture in slugs, "architecture_considerations.yaml",
+                   _rec("considerations", i, c.architecture), "architecture",
+                   f"unknown architecture '{c.architecture}'")
+    for i, src in enumerate(cons.sources):
+        refs.check(src.provider in k.providers, "architecture_considerations.yaml",
+                   _rec("sources", i, src.id), "provider", f"unknown provider '{src.provider}'")
 
 
 def check_devops(f: dict[str, Record], k: Known, refs: Refs) -> None:

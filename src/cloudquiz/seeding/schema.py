@@ -12,26 +12,14 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    HttpUrl,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
-SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, Field(pattern=SLUG_RE, min_length=1, max_length=80)]
-Text = Annotated[str, Field(min_length=1)]
-Url = HttpUrl
-ProviderSlug = Slug
+from .architecture_schema import ArchitecturesFile, BoundariesFile, ConsiderationsFile
+from .records import SLUG_RE, ProviderSlug, Record, Slug, Text, Url
+
 QUESTION_KINDS = ("scenario", "scenario-multi", "migration", "design",
                   "equivalence", "provider", "category", "practice", "pillar", "architecture")
 
-
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 # ----------------------------------------------------------------------------- site.yaml
@@ -273,82 +261,6 @@ class CodeSamplesFile(Record):
     code_samples: list[CodeSampleIn]
 
 
-# ----------------------------------------------------------------------------- architectures
-
-
-class Component(Record):
-    icon: str = ""
-    title: Text
-    text: Text
-
-
-class CapabilityCard(Record):
-    icon: str = ""
-    title: Text
-    text: Text
-    tags: list[Text] = []
-
-
-class DiagramNode(Record):
-    id: Slug
-    label: Text
-    x: Annotated[int, Field(ge=0, le=2000)]
-    y: Annotated[int, Field(ge=0, le=2000)]
-    text: Text
-    icon: str = ""
-    capability: Slug | None = None
-
-
-class DiagramFlow(Record):
-    source: Slug = Field(alias="from")
-    target: Slug = Field(alias="to")
-    label: str = ""
-
-
-class Diagram(Record):
-    width: Annotated[int, Field(ge=100, le=2000)] = 800
-    height: Annotated[int, Field(ge=100, le=2000)] = 400
-    nodes: list[DiagramNode] = Field(min_length=1)
-    flows: list[DiagramFlow] = []
-
-    @model_validator(mode="after")
-    def _flows_join_nodes(self) -> Diagram:
-        ids = [n.id for n in self.nodes]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate node id {dupes}")
-        for flow in self.flows:
-            for end in (flow.source, flow.target):
-                if end not in ids:
-                    raise ValueError(f"flow refers to unknown node '{end}'")
-        return self
-
-
-class ArchitectureIn(Record):
-    slug: Slug
-    group: Text
-    kind: Literal["audience", "tier", "security", "industry", "pattern"]
-    title: Text
-    lead: Text
-    heading: Text
-    tagline: Text
-    icon: str = ""
-    badges: list[Text] = []
-    summary: Text
-    components_title: str = ""
-    components: list[Component] = []
-    advantages: list[Text] = []
-    limitations: list[Text] = []
-    use_cases: list[Text] = []
-    cards_title: str = ""
-    cards: list[CapabilityCard] = []
-    diagram: Diagram
-
-
-class ArchitecturesFile(Record):
-    architectures: list[ArchitectureIn]
-
-
 # ----------------------------------------------------------------------------- devops
 
 
@@ -574,6 +486,8 @@ SEED_FILES: dict[str, type[Record]] = {
     "best_practices.yaml": BestPracticesFile,
     "code_samples.yaml": CodeSamplesFile,
     "architectures.yaml": ArchitecturesFile,
+    "diagram_boundaries.yaml": BoundariesFile,
+    "architecture_considerations.yaml": ConsiderationsFile,
     "devops.yaml": DevopsFile,
     "learning.yaml": LearningFile,
     "exams.yaml": ExamsFile,
@@ -584,4 +498,5 @@ SEED_FILES: dict[str, type[Record]] = {
 # merged in file-name order: ``services.yaml`` and/or ``services/*.yaml``.
 SPLITTABLE = frozenset({"services.yaml", "capabilities.yaml", "decisions.yaml"})
 # Collections that may be absent (an empty list).
-OPTIONAL = frozenset({"facets.yaml", "decisions.yaml"})
+OPTIONAL = frozenset({"facets.yaml", "decisions.yaml", "diagram_boundaries.yaml",
+                      "architecture_considerations.yaml"})
