@@ -278,6 +278,39 @@ def test_translated_labels_fit_their_boxes_at_both_widths(live_server, live_app:
     assert not problems, "\n".join(problems)
 
 
+def test_provider_switch_relabels_boundaries_and_swaps_the_capability_cards(
+        live_server, page: Page, screenshot_dir: Path) -> None:
+    """One htmx click renames the boundaries (drawn where they were) and, out of band, the
+    capability cards' chips; Back brings the generic names of both."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/architectures/e-commerce")
+    mark_page(page)
+    zone = page.locator(".diagram-svg--wide [data-zone='network'] .diagram-zone__label")
+    expect(zone).to_have_text("Virtual network")
+    where = page.locator(".diagram-svg--wide [data-zone='network'] rect").bounding_box()
+    cards = page.locator("#capability-cards")
+    expect(cards).to_contain_text("Search Service")
+
+    page.locator("#provider-switch-gcp").click()
+    expect(page).to_have_url(re.compile(r"\?provider=gcp$"))
+    expect(zone).to_have_text("VPC network (global)")
+    assert page.locator(".diagram-svg--wide [data-zone='network'] rect").bounding_box() == where
+    expect(cards).to_contain_text("Cloud CDN")
+    expect(cards.locator("h2")).to_have_text("Platform Capabilities on Google Cloud")
+    assert page.locator("#capability-cards").count() == 1  # replaced, not added
+    assert still_same_page(page)
+    page.locator(".zone-legend summary").click()
+    expect(page.locator(".zone-legend")).to_contain_text("global resource")
+    check_axe(page)
+    page.screenshot(path=str(screenshot_dir / "diagram-e-commerce-gcp-boundaries-1280.png"),
+                    full_page=True)
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/architectures/e-commerce$"))
+    expect(zone).to_have_text("Virtual network")
+    expect(cards).to_contain_text("Search Service")
+
+
 def test_dark_mode_is_accessible_and_photographed(live_server, browser: Browser,
                                                   screenshot_dir: Path) -> None:
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
@@ -285,6 +318,8 @@ def test_dark_mode_is_accessible_and_photographed(live_server, browser: Browser,
     try:
         for name, url in (("architecture-e-commerce-aws", "/architectures/e-commerce?provider=aws"
                                                           "&node=checkout"),
+                          ("architecture-three-tier-azure", "/architectures/three-tier"
+                                                            "?provider=azure"),
                           ("devops-gcp", "/devops?provider=gcp&stage=build")):
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})

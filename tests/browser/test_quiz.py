@@ -486,9 +486,11 @@ def test_dark_mode_choices_look_enabled_and_show_the_pick(live_server, browser,
         hi, lo = sorted((luminance(looks["border"]), luminance(looks["card"])), reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 3, looks  # WCAG 1.4.11: controls 3:1
         choose(page)
-        picked = page.locator("#question-panel .option input:checked").first
-        mark = picked.evaluate("el => getComputedStyle(el, '::before').transform")
-        assert mark not in ("none", "matrix(0, 0, 0, 0, 0, 0)"), mark
+        # the mark grows in over 0.1 s: wait for it to be drawn at full size
+        page.wait_for_function("""() => {
+            const el = document.querySelector('#question-panel .option input:checked');
+            return el && getComputedStyle(el, '::before').transform === 'matrix(1, 0, 0, 1, 0, 0)';
+        }""", timeout=5000)
         page.locator("#question-panel").screenshot(path=str(screenshot_dir /
                                                             "quiz-question-dark-1280.png"))
         check_axe(page)
