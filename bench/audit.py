@@ -1,5 +1,6 @@
 """``make audit``: Lighthouse (mobile, its default) on the home page, a provider page, the
-comparison and a quiz question, with the app under granian (as make run) on a freshly seeded database.
+comparison, an architecture (its diagram with boundaries, considerations and cards) and a quiz
+question, with the app under granian (as make run) on a freshly seeded database.
 
 The quiz question belongs to a learner, so the audit starts a practice attempt through the real
 form first and hands Lighthouse that session cookie (``--extra-headers``). Prints the four
@@ -67,7 +68,8 @@ def main() -> int:
         provider = next((local_path("/", h) for h in parse(client.get("/").text).links
                          if h.startswith("/providers/")), "/providers/aws")
         pages = [("home", "/", None), ("provider page", provider, None),
-                 ("compare", "/compare", None)]
+                 ("compare", "/compare", None),
+                 ("architecture", "/architectures/three-tier?provider=aws", None)]
         quiz = Client(server.url)
         try:
             question = start_practice(quiz)

@@ -266,7 +266,7 @@ def test_node_fragment_three_ways(client: FlaskClient, hx) -> None:
     page, fragment = assert_three_ways(client, hx, url, "node-panel")
     assert "Amazon CloudFront" in fragment and "<svg" not in fragment
     # Without htmx the node URL is a full page with the node open, pointing at its canonical URL.
-    assert '<link rel="canonical" href="/architectures/b2c?provider=aws&amp;node=cdn">' in page
+    assert '<link rel="canonical" href="http://localhost/architectures/b2c?provider=aws&amp;node=cdn">' in page
     assert len(re.findall(r'data-node="cdn"[^>]*aria-current="true"', page)) == 2
 
 

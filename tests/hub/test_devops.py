@@ -116,7 +116,7 @@ def test_diagram_and_stage_fragments_three_ways(client: FlaskClient, hx) -> None
     page, fragment = assert_three_ways(client, hx, "/devops/stages/test?provider=azure",
                                        "node-panel")
     assert "<svg" not in fragment
-    assert '<link rel="canonical" href="/devops?provider=azure&amp;stage=test">' in page
+    assert '<link rel="canonical" href="http://localhost/devops?provider=azure&amp;stage=test">' in page
 
 
 def test_unknown_stage_path_is_a_styled_404(client: FlaskClient, hx) -> None:

@@ -102,7 +102,8 @@ def _render(block: str, stage_slug: str | None = None) -> Response:
             hx=url_for("devops.stage", slug=slug, provider=args.provider)) for slug in slugs},
         "switch": switch_links(providers, args.provider, lambda p, with_node: url_for(
             "devops.index", provider=p, stage=args.node if with_node else None)),
-        "canonical": url_for("devops.index", provider=args.provider, stage=args.node),
+        "canonical": url_for("devops.index", provider=args.provider, stage=args.node,
+                             _external=True),
     }
     return render_page("devops/index.html", block, **ctx)
 
