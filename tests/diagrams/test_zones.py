@@ -139,9 +139,11 @@ def test_gaps_open_only_where_boundary_edges_fall() -> None:
 def test_a_boundary_with_unknown_nodes_or_parent_is_dropped_or_lifted() -> None:
     broken = {**SAMPLE, "boundaries": [
         {"id": "ghost", "kind": "region", "nodes": ["nobody"]},
-        {"id": "orphan", "kind": "network", "parent": "missing", "nodes": ["lb"]}]}
+        {"id": "orphan", "kind": "network", "parent": "missing", "nodes": ["lb"]},
+        "not a boundary", {"kind": "region", "nodes": ["db"]}]}
     view = d.build(broken, {}, PROVIDERS)
-    assert [(z.id, z.depth) for z in view.zones] == [("orphan", 0)]
+    assert [(z.id, z.depth) for z in view.zones] == [("orphan", 0), ("boundary-3", 0)]
+    assert view.zones[1].label == "region"  # no label stored: the kind
 
 
 # ----------------------------------------------------------------------------- the seed

@@ -125,6 +125,24 @@ def _node_capability(data: Any) -> None:
     data["architectures"][0]["diagram"]["nodes"][1]["capability"] = "teleportation"
 
 
+def _duplicate_key(seed_dir: Path) -> None:
+    path = seed_dir / "exams.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    question_count:", "    question_count: 1\n    question_count:", 1))
+
+
+def _boundaries(*zones: dict[str, Any]) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
+        data["architectures"][0]["diagram"]["boundaries"] = list(zones)
+    return change
+
+
+def _cite(source: str) -> Callable[[Any], None]:
+    def change(data: Any) -> None:
+        data["considerations"][0]["pillars"]["security"][0]["source"] = source
+    return change
+
+
 RETIRED = {"status": "retired", "since": "2025-01-01", "note": "Retired; use something else.",
            "source_url": "https://docs.aws.amazon.com/ec2/", "verified_on": "2026-12-01"}
 
@@ -161,6 +179,26 @@ BAD_SEEDS = {
     "unknown-capability": (_edit("architectures.yaml", _node_capability),
                            ["architectures.yaml", "architectures[0]", "capability",
                             "unknown capability 'teleportation'"]),
+    "duplicate-key": (_duplicate_key, ["exams.yaml", "found the key 'question_count' twice",
+                                       "line"]),
+    "boundary-of-unknown-kind": (
+        _edit("architectures.yaml", _boundaries({"id": "r", "kind": "galaxy",
+                                                 "nodes": ["api-gateway"]})),
+        ["architectures.yaml", "architectures[0]", "diagram.boundaries[0].kind",
+         "unknown boundary kind 'galaxy'"]),
+    "sibling-boundaries-sharing-a-node": (
+        _edit("architectures.yaml", _boundaries(
+            {"id": "a", "kind": "region", "nodes": ["api-gateway", "integration"]},
+            {"id": "b", "kind": "region", "nodes": ["integration"]})),
+        ["architectures.yaml", "boundaries 'a' and 'b' overlap"]),
+    "child-boundary-outside-its-parent": (
+        _edit("architectures.yaml", _boundaries(
+            {"id": "a", "kind": "region", "nodes": ["api-gateway"]},
+            {"id": "b", "kind": "network", "parent": "a", "nodes": ["integration"]})),
+        ["architectures.yaml", "boundary 'b' holds ['integration']"]),
+    "consideration-citing-an-unknown-source": (
+        _edit("architecture_considerations.yaml", _cite("a-blog-post")),
+        ["architecture_considerations.yaml", "cites an unknown source 'a-blog-post'"]),
     "duplicate-slug": (_edit("capabilities/compute.yaml", _duplicate("capabilities")),
                        ["capabilities/compute.yaml", "duplicate slug", "slug"]),
     "bad-url": (_edit("services/compute.yaml", _set("services", 0, "docs_url", "not a url")),

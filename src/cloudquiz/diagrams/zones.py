@@ -3,9 +3,10 @@ rounded rectangles behind the nodes, each with its name in its top-left corner.
 
 A boundary lists the nodes inside it (a child's nodes are its parent's too). Its rectangle is the
 union of its nodes' boxes and its children's rectangles, grown by a padding on the sides and the
-bottom and by a label band at the top, so nested boundaries step inwards evenly. Before that, :func:`separate` widens the gaps between the
-diagram's rows and columns just enough that no rectangle reaches a node outside it or a
-sibling's rectangle, in either layout.
+bottom and by a label band at the top, so nested boundaries step inwards evenly. Before that,
+:func:`separate` widens the gaps between the diagram's rows and columns just enough that no
+rectangle reaches a node outside it or a sibling's rectangle, in either layout. A flow's number
+badge that would cover a label moves along its flow (layout), or the label moves along its band.
 
 The label says what the boundary is on the chosen provider ("VPC", "Virtual network (VNet)",
 "VPC network"), so switching provider relabels the boundaries with the nodes and keeps them
@@ -49,11 +50,13 @@ def read(diagram: Mapping[str, Any], node_ids: Sequence[str]) -> list[ZoneIn]:
     dropped (the seed schema forbids them; a hand-edited row must not break the page)."""
     known = set(node_ids)
     zones = []
-    for raw in diagram.get("boundaries") or []:
+    for i, raw in enumerate(diagram.get("boundaries") or []):
+        if not isinstance(raw, Mapping):
+            continue
         members = tuple(n for n in raw.get("nodes") or [] if n in known)
         if members:
-            zones.append(ZoneIn(str(raw["id"]), str(raw.get("kind") or ""), members,
-                                raw.get("parent"), raw))
+            zones.append(ZoneIn(str(raw.get("id") or f"boundary-{i}"),
+                                str(raw.get("kind") or ""), members, raw.get("parent"), raw))
     ids = {z.id for z in zones}
     zones = [z if z.parent in ids else ZoneIn(z.id, z.kind, z.nodes, None, z.raw)
              for z in zones]

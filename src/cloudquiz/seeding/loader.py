@@ -74,7 +74,26 @@ def _record_label(raw: Any, loc: Sequence[Any]) -> tuple[str, str]:
 
 # libyaml's parser when PyYAML was built with it (about ten times faster on the 1.5 MB seed), the
 # pure-Python one otherwise: both are "safe" (plain data only) and report the same marks.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YAML_LOADER(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a key written twice in one mapping (YAML itself keeps the last
+    one silently, so a pasted block would quietly replace a record's field)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"found the key '{key}' twice (the second one would silently win)",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _parse_file(path: Path, model: type[Record], name: str | None = None) -> Record:
