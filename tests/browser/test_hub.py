@@ -366,8 +366,8 @@ def test_the_phone_header_is_one_row_with_a_menu_that_works_with_and_without_js(
 def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
         live_server, browser: Browser, screenshot_dir: Path) -> None:
     """1280 px: after scrolling far down the column headers sit under the site header, and the
-    category index beside the table stays in view; 375 px: no index (the select does it),
-    rows as cards. Both schemes; axe clean."""
+    category index beside the table stays in view; 375 px: no sidebar, rows as cards, and a
+    category menu at the foot of the screen wherever the reader is. Both schemes; axe clean."""
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport={"width": 1280, "height": 900},
                                       color_scheme=scheme)
@@ -400,7 +400,33 @@ def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
     page.locator("a[data-clear-filters]").click()
     page.wait_for_url(re.compile(r"/compare$"))
     expect(page.locator("#compare-q")).to_have_value("")
+    # Far down the table the category menu is still at hand: open, Escape, open, pick one.
+    jump = page.locator("details.category-jump")
+    expect(jump.locator("summary")).to_be_in_viewport()
+    page.mouse.wheel(0, 8000)
+    page.wait_for_function("window.scrollY > 6000")
+    expect(jump.locator("summary")).to_be_in_viewport()
+    jump.locator("summary").click()
+    expect(jump.get_by_role("link", name=re.compile(r"^Storage \d+$"))).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "compare-jump-menu-375.png"))
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+    page.keyboard.press("Escape")
+    expect(jump).not_to_have_attribute("open", "")
+    jump.locator("summary").click()
+    jump.get_by_role("link", name=re.compile(r"^Storage \d+$")).click()
+    page.wait_for_url(re.compile(r"category=storage"))
+    expect(page.locator(".result-count")).to_contain_text(re.compile(r"^\d+ of \d+ rows"))
+    # (text content: rows far off screen are not rendered, so they have no inner text)
+    categories = page.locator(".compare-table tbody tr > th .badge").all_text_contents()
+    assert categories and {c.strip() for c in categories} == {"Storage"}, categories
     phone.close()
+    # At desktop width the sidebar is the index: no floating menu.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desk.new_page()
+    page.goto(live_server.url + "/compare")
+    expect(page.locator("details.category-jump")).to_be_hidden()
+    desk.close()
 
 
 def test_provider_page_on_a_phone_select_compact_list_and_a_quiet_copy(
