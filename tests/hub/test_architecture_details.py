@@ -90,6 +90,11 @@ def test_capability_chips_translate_with_the_provider(client: FlaskClient) -> No
     aws = chips(client.get("/architectures/e-commerce?provider=aws").get_data(as_text=True))
     gcp = chips(client.get("/architectures/e-commerce?provider=gcp").get_data(as_text=True))
     assert generic[0] == ["Search Service", "In-Memory Cache", "CDN"]
+    # without a provider each chip is its comparison row, a real page
+    links = parse_page(client.get("/architectures/e-commerce").get_data(as_text=True)).tree.css(
+        "#capability-cards .capability-card__services a")
+    assert links[0].attributes["href"] == "/compare/rows/search-service"
+    assert client.get(links[0].attributes["href"]).status_code == 200
     assert "Amazon CloudFront" in aws[3] and "Cloud CDN" in gcp[3]
     assert "Amazon Redshift" in aws[5] and "BigQuery" in gcp[5]
     for card in aws:  # a service fills two capabilities of a card: one chip

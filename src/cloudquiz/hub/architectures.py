@@ -80,7 +80,7 @@ def card_chips(cards: list[dict[str, Any]], roles: dict[str, Role],
             if role is None:
                 continue
             if provider is None:
-                chips.append(Chip(role.name, url_for("compare.index", q=role.name), role.name))
+                chips.append(Chip(role.name, url_for("compare.row", slug=role.key), role.name))
                 continue
             services = role.services_of(provider.slug)
             if not services:
