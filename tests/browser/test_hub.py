@@ -421,6 +421,17 @@ def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
     categories = page.locator(".compare-table tbody tr > th .badge").all_text_contents()
     assert categories and {c.strip() for c in categories} == {"Storage"}, categories
     phone.close()
+    dark = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme="dark")
+    page = dark.new_page()
+    page.goto(live_server.url + "/compare")
+    page.mouse.wheel(0, 8000)
+    page.wait_for_function("window.scrollY > 6000")
+    page.locator("details.category-jump summary").click()
+    expect(page.locator("details.category-jump ul")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "compare-jump-menu-dark-375.png"))
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+    dark.close()
     # At desktop width the sidebar is the index: no floating menu.
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     page = desk.new_page()
