@@ -363,6 +363,20 @@ def test_the_phone_header_is_one_row_with_a_menu_that_works_with_and_without_js(
     wide.close()
 
 
+def open_jump_menu_far_down(page: Page, shot: Path) -> None:
+    """Scroll far down the comparison, open the phone's Categories menu (still in view there),
+    photograph it and check it with axe."""
+    jump = page.locator("details.category-jump")
+    page.mouse.wheel(0, 8000)
+    page.wait_for_function("() => window.scrollY > 6000")
+    expect(jump.locator("summary")).to_be_in_viewport()
+    jump.locator("summary").click()
+    expect(jump.get_by_role("link", name=re.compile(r"^Storage \d+$"))).to_be_visible()
+    page.screenshot(path=str(shot))
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+
+
 def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
         live_server, browser: Browser, screenshot_dir: Path) -> None:
     """1280 px: after scrolling far down the column headers sit under the site header, and the
@@ -403,14 +417,7 @@ def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
     # Far down the table the category menu is still at hand: open, Escape, open, pick one.
     jump = page.locator("details.category-jump")
     expect(jump.locator("summary")).to_be_in_viewport()
-    page.mouse.wheel(0, 8000)
-    page.wait_for_function("() => window.scrollY > 6000")
-    expect(jump.locator("summary")).to_be_in_viewport()
-    jump.locator("summary").click()
-    expect(jump.get_by_role("link", name=re.compile(r"^Storage \d+$"))).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "compare-jump-menu-375.png"))
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
+    open_jump_menu_far_down(page, screenshot_dir / "compare-jump-menu-375.png")
     page.keyboard.press("Escape")
     expect(jump).not_to_have_attribute("open", "")
     jump.locator("summary").click()
@@ -424,13 +431,7 @@ def test_compare_keeps_its_headers_in_view_and_indexes_its_categories(
     dark = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme="dark")
     page = dark.new_page()
     page.goto(live_server.url + "/compare")
-    page.mouse.wheel(0, 8000)
-    page.wait_for_function("() => window.scrollY > 6000")
-    page.locator("details.category-jump summary").click()
-    expect(page.locator("details.category-jump ul")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "compare-jump-menu-dark-375.png"))
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
+    open_jump_menu_far_down(page, screenshot_dir / "compare-jump-menu-dark-375.png")
     dark.close()
     # At desktop width the sidebar is the index: no floating menu.
     desk = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -22,6 +22,9 @@ from ..types import CapabilityFact, DecisionGroupFact, FacetFact, ServiceFactsFa
 from .specs import Builder, _Spec
 from .text import _join
 
+# How far past the number it needs an item may reach into the plausibility ranking for variety.
+HEAD_SLACK = 2
+
 PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
 MANAGEMENT_RANK = {"serverless": 0, "managed": 1, "self-managed": 2}
 # Facets a scenario never states as a requirement: the management model becomes the
@@ -288,8 +291,25 @@ class Scenarios:
                 overlap = len(need & theirs) / max(1, len(need))
                 if distance and overlap < 0.15:
                     continue  # another category and nothing in common: implausible
-                scored.append((-(overlap + (0.25 if distance == 0 else 0.0)), k))
-        return tuple(k for _, k in sorted(scored))
+                # the key's own category first (a monitoring service beside a monitoring
+                # service), then the others by how much of the need they share
+                scored.append((distance > 0, -overlap, k))
+        return tuple(k for *_, k in sorted(scored))
+
+    def pick_failers(self, key: str, row: CapabilityFact, exclude: set[str], want: int,
+                     seed: str) -> list[str]:
+        """``want`` distractors from the head of :meth:`need_failers`: a seed-chosen rotation
+        of its first ``want + HEAD_SLACK`` (so items on one row vary), kept to the key's own
+        category when that has enough (rotating the whole ranking offered Cloud Identity
+        beside Cloud Monitoring)."""
+        ranked = self.need_failers(key, row, exclude)
+        own = self.b.svc(key).category
+        same = [k for k in ranked if self.b.svc(k).category == own]
+        top = (same if len(same) >= want else ranked)[:want + HEAD_SLACK]
+        if not top:
+            return []
+        start = zlib.crc32(seed.encode()) % len(top)
+        return (top[start:] + top[:start])[:want]
 
     def leaks(self, stem: str, keys: Iterable[str], options: Iterable[str]) -> bool:
         """A distinctive word of a key's name in the stem that not every option shares."""

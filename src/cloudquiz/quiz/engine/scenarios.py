@@ -24,7 +24,6 @@ architecture. Pure: the snapshot in, specs out.
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable
 
 from ..types import CapabilityFact, DecisionGroupFact
@@ -79,7 +78,6 @@ def _items_for(sc: Scenarios, group: DecisionGroupFact, provider: str, key: str
         failing.sort(key=lambda d: (sum(r.test(sc.facts(group.slug, d)) is False
                                         for r in all_reqs), d))
         need = _need(row)
-        outsiders = sc.need_failers(key, row, {key, *pool})
         for multi in (False, True):
             keys = [key]
             if multi:  # exactly one other service meets everything: "Choose two"
@@ -91,10 +89,8 @@ def _items_for(sc: Scenarios, group: DecisionGroupFact, provider: str, key: str
             if len(distractors) < want:
                 if not need:
                     continue
-                fill = [o for o in outsiders if o not in distractors]
-                start = zlib.crc32(f"{key}|{variant}".encode()) % max(1, len(fill))
-                fill = fill[start:] + fill[:start]
-                distractors += fill[:want - len(distractors)]
+                distractors += sc.pick_failers(key, row, {key, *pool, *distractors},
+                                               want - len(distractors), f"{key}|{variant}")
             if len(distractors) < want:
                 continue
             org = _pick(ORGANISATIONS, key, str(variant), str(multi))
@@ -209,11 +205,9 @@ def build_designs(b: Builder) -> None:
                     continue
                 key = keys[0]
                 # the row's other services on this provider are right too: never options
-                distractors = sc.need_failers(key, row, set(row.services.get(provider, ())))
-                start = zlib.crc32(f"{arch.slug}|{node_id}|{provider}".encode())
-                distractors = (distractors[start % len(distractors):]
-                               + distractors[:start % len(distractors)]) if distractors else []
-                distractors = distractors[:SINGLE_OPTIONS - 1]
+                distractors = sc.pick_failers(key, row, set(row.services.get(provider, ())),
+                                              SINGLE_OPTIONS - 1,
+                                              f"{arch.slug}|{node_id}|{provider}")
                 if len(distractors) < SINGLE_OPTIONS - 1:
                     continue
                 pname = PROVIDER_NAMES.get(provider, b.pname[provider])
